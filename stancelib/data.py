@@ -1,0 +1,409 @@
+"""Loading and validating stancelib's data files: the gold article and the training corpus.
+
+Every loader validates the file line by line first, so that a malformed file fails with
+a :class:`DataFileError` naming the file, the line and what is wrong, and then builds a
+Hugging Face :class:`datasets.Dataset` from the file through ``datasets`` itself, with the
+stance as a :class:`datasets.ClassLabel`. Nothing here touches the network unless
+:func:`load_hub` is called.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .labels import LABELS
+
+if TYPE_CHECKING:
+    import datasets
+
+__all__ = [
+    "SOURCE_KINDS",
+    "DataFileError",
+    "article_path",
+    "file_sha256",
+    "gold_path",
+    "load_gold",
+    "load_hub",
+    "load_training",
+    "read_article",
+    "training_path",
+    "validate_gold",
+    "validate_training",
+]
+
+SOURCE_KINDS = ("direct_quote", "reported_speech", "headline", "analysis", "background", "caption")
+_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+class DataFileError(ValueError):
+    """A data file is missing, unreadable or malformed.
+
+    The message names the file and, where it applies, the line (1-based).
+    """
+
+    def __init__(self, path: str | Path, message: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        where = f"{self.path}, line {line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+def _fixture(name: str) -> Path:
+    return _FIXTURES / name
+
+
+def article_path() -> Path:
+    """Path of the seed article, ``fixtures/article.txt`` in a source checkout."""
+    return _fixture("article.txt")
+
+
+def gold_path() -> Path:
+    """Path of the gold annotations, ``fixtures/article_gold.jsonl``."""
+    return _fixture("article_gold.jsonl")
+
+
+def training_path() -> Path:
+    """Path of the training corpus, ``fixtures/train.jsonl``."""
+    return _fixture("train.jsonl")
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_text(path: Path) -> str:
+    if not path.exists():
+        raise DataFileError(path, "file not found")
+    if not path.is_file():
+        raise DataFileError(path, "not a regular file")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataFileError(path, f"not valid UTF-8 ({exc.reason})", line) from None
+
+
+def read_article(path: str | Path | None = None) -> str:
+    """Read an article as text, exactly as stored (no newline translation).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Defaults to the seed article.
+
+    Returns
+    -------
+    str
+    """
+    return _read_text(Path(path) if path is not None else article_path())
+
+
+def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    text = _read_text(path)
+    if not text.strip():
+        raise DataFileError(path, "file is empty")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataFileError(path, f"malformed JSON: {exc.msg}", number) from None
+        if not isinstance(row, dict):
+            raise DataFileError(path, f"expected a JSON object, got {type(row).__name__}", number)
+        yield number, row
+
+
+def _check_fields(path: Path, number: int, row: dict[str, Any], fields: dict[str, tuple]) -> None:
+    for name, types in fields.items():
+        if name not in row:
+            raise DataFileError(path, f"missing field {name!r}", number)
+        if not isinstance(row[name], types) or isinstance(row[name], bool):
+            allowed = " or ".join("null" if t is type(None) else t.__name__ for t in types)
+            raise DataFileError(
+                path,
+                f"field {name!r} should be {allowed}, got {type(row[name]).__name__}",
+                number,
+            )
+    if row["stance"] not in LABELS:
+        raise DataFileError(
+            path, f"unknown stance {row['stance']!r}; expected one of {list(LABELS)}", number
+        )
+    if not row["text"].strip():
+        raise DataFileError(path, "empty text", number)
+
+
+_GOLD_FIELDS = {
+    "id": (int,),
+    "start": (int,),
+    "end": (int,),
+    "text": (str,),
+    "stance": (str,),
+    "holder": (str, type(None)),
+    "note": (str, type(None)),
+}
+_TRAIN_FIELDS = {
+    "text": (str,),
+    "stance": (str,),
+    "holder": (str, type(None)),
+    "source_kind": (str,),
+}
+
+
+def validate_gold(
+    path: str | Path | None = None, article: str | Path | None = None
+) -> list[dict[str, Any]]:
+    """Validate a gold file against its article and return its rows.
+
+    Checks, line by line: valid JSON objects with the fields ``id``, ``start``, ``end``,
+    ``text``, ``stance``, ``holder`` and ``note``; a known stance; ids ``0, 1, 2, ...`` in
+    order; offsets inside the article with ``article[start:end] == text``; sentences in
+    order and not overlapping; and no non-space character of the article left outside a
+    sentence.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The gold JSONL file; defaults to ``fixtures/article_gold.jsonl``.
+    article : str or Path, optional
+        The article it annotates; defaults to ``fixtures/article.txt``.
+
+    Returns
+    -------
+    list of dict
+        The validated rows.
+
+    Raises
+    ------
+    DataFileError
+        Naming the file and line of the first problem.
+    """
+    path = Path(path) if path is not None else gold_path()
+    article_file = Path(article) if article is not None else article_path()
+    source = read_article(article_file)
+    rows: list[dict[str, Any]] = []
+    covered_to = 0
+    for number, row in _json_lines(path):
+        _check_fields(path, number, row, _GOLD_FIELDS)
+        if row["id"] != len(rows):
+            raise DataFileError(path, f"id {row['id']} out of order, expected {len(rows)}", number)
+        start, end = row["start"], row["end"]
+        if not 0 <= start < end <= len(source):
+            raise DataFileError(
+                path, f"offsets {start}:{end} outside the article (0:{len(source)})", number
+            )
+        if source[start:end] != row["text"]:
+            raise DataFileError(
+                path,
+                f"text does not match the article at {start}:{end} "
+                f"(article has {source[start:end][:60]!r})",
+                number,
+            )
+        if start < covered_to:
+            raise DataFileError(path, f"sentence starts at {start}, before the previous end", number)
+        gap = source[covered_to:start]
+        if gap.strip():
+            raise DataFileError(
+                path, f"article text {gap.strip()[:60]!r} before this sentence is in no sentence",
+                number,
+            )
+        covered_to = end
+        rows.append(row)
+    if source[covered_to:].strip():
+        raise DataFileError(
+            path, f"article text after the last sentence is in no sentence: "
+            f"{source[covered_to:].strip()[:60]!r}"
+        )
+    return rows
+
+
+def validate_training(path: str | Path | None = None) -> list[dict[str, Any]]:
+    """Validate a training corpus file and return its rows.
+
+    Each line is a JSON object with ``text``, ``stance``, ``holder`` (null exactly when the
+    stance is ``NONE``) and ``source_kind`` (one of :data:`SOURCE_KINDS`).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Defaults to ``fixtures/train.jsonl``.
+
+    Returns
+    -------
+    list of dict
+
+    Raises
+    ------
+    DataFileError
+        Naming the file and line of the first problem.
+    """
+    path = Path(path) if path is not None else training_path()
+    rows = []
+    for number, row in _json_lines(path):
+        _check_fields(path, number, row, _TRAIN_FIELDS)
+        if row["source_kind"] not in SOURCE_KINDS:
+            raise DataFileError(
+                path,
+                f"unknown source_kind {row['source_kind']!r}; expected one of {list(SOURCE_KINDS)}",
+                number,
+            )
+        if (row["holder"] is None) != (row["stance"] == "NONE"):
+            raise DataFileError(
+                path, "holder must be null exactly when the stance is NONE", number
+            )
+        rows.append(row)
+    return rows
+
+
+def _features(kind: str) -> datasets.Features:
+    import datasets
+
+    stance = datasets.ClassLabel(names=list(LABELS))
+    string = datasets.Value("string")
+    if kind == "gold":
+        return datasets.Features(
+            {
+                "id": datasets.Value("int32"),
+                "start": datasets.Value("int32"),
+                "end": datasets.Value("int32"),
+                "text": string,
+                "stance": stance,
+                "holder": string,
+                "note": string,
+            }
+        )
+    return datasets.Features(
+        {"text": string, "stance": stance, "holder": string, "source_kind": string}
+    )
+
+
+@contextlib.contextmanager
+def _quiet_datasets() -> Iterator[None]:
+    from datasets.utils import logging as ds_logging
+
+    enabled = ds_logging.is_progress_bar_enabled()
+    ds_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if enabled:
+            ds_logging.enable_progress_bar()
+
+
+def _load_json(path: Path, kind: str) -> datasets.Dataset:
+    import datasets
+
+    with _quiet_datasets():
+        return datasets.load_dataset(
+            "json", data_files=str(path), split="train", features=_features(kind)
+        )
+
+
+def load_gold(
+    path: str | Path | None = None, article: str | Path | None = None
+) -> datasets.Dataset:
+    """Load the annotated gold article as a ``datasets.Dataset``.
+
+    The file is validated first (:func:`validate_gold`), then read by ``datasets``' JSON
+    builder. Works with no network.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Gold JSONL file; defaults to ``fixtures/article_gold.jsonl``.
+    article : str or Path, optional
+        The article the offsets refer to; defaults to ``fixtures/article.txt``.
+
+    Returns
+    -------
+    datasets.Dataset
+        Columns ``id``, ``start``, ``end``, ``text``, ``stance`` (a ``ClassLabel`` with
+        names ``["NONE", "AGAINST", "FAVOR"]``), ``holder`` and ``note``.
+
+    Examples
+    --------
+    >>> gold = load_gold()
+    >>> gold.features["stance"].names
+    ['NONE', 'AGAINST', 'FAVOR']
+    """
+    path = Path(path) if path is not None else gold_path()
+    validate_gold(path, article)
+    return _load_json(path, "gold")
+
+
+def load_training(path: str | Path | None = None) -> datasets.Dataset:
+    """Load the training corpus as a ``datasets.Dataset``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Defaults to ``fixtures/train.jsonl``.
+
+    Returns
+    -------
+    datasets.Dataset
+        Columns ``text``, ``stance`` (``ClassLabel``), ``holder`` and ``source_kind``.
+    """
+    path = Path(path) if path is not None else training_path()
+    validate_training(path)
+    return _load_json(path, "train")
+
+
+def load_hub(
+    repo_id: str, *, split: str = "train", revision: str | None = None, **kwargs: Any
+) -> datasets.Dataset:
+    """Load a stance dataset from the Hugging Face hub (or a local dataset folder).
+
+    The dataset must have a ``text`` column and a ``stance`` column, either a
+    ``ClassLabel`` or strings among ``FAVOR``, ``AGAINST`` and ``NONE``; the stance is cast
+    to stancelib's ``ClassLabel`` so that the result can be used like
+    :func:`load_training`'s.
+
+    Parameters
+    ----------
+    repo_id : str
+        A hub dataset id such as ``"org/name"``, or a local folder of data files.
+    split : str, default="train"
+    revision : str, optional
+        A git revision of the hub repository, for reproducible loads.
+    **kwargs
+        Passed to :func:`datasets.load_dataset`.
+
+    Returns
+    -------
+    datasets.Dataset
+    """
+    import datasets
+
+    if not isinstance(repo_id, str) or not repo_id:
+        raise TypeError(f"repo_id must be a non-empty str, got {repo_id!r}")
+    with _quiet_datasets():
+        dataset = datasets.load_dataset(repo_id, split=split, revision=revision, **kwargs)
+    missing = {"text", "stance"} - set(dataset.column_names)
+    if missing:
+        raise ValueError(f"{repo_id}: dataset lacks the column(s) {sorted(missing)}")
+    stance = dataset.features["stance"]
+    if isinstance(stance, datasets.ClassLabel):
+        names = [name.upper() for name in stance.names]
+        if set(names) - set(LABELS):
+            raise ValueError(f"{repo_id}: unknown stance names {stance.names}")
+        mapping = [LABELS.index(name) for name in names]
+        dataset = dataset.map(lambda row: {"stance_str": LABELS[mapping[row["stance"]]]})
+    else:
+        unknown = {str(v).upper() for v in dataset.unique("stance")} - set(LABELS)
+        if unknown:
+            raise ValueError(f"{repo_id}: unknown stance values {sorted(unknown)}")
+        dataset = dataset.map(lambda row: {"stance_str": str(row["stance"]).upper()})
+    dataset = dataset.remove_columns("stance").rename_column("stance_str", "stance")
+    return dataset.cast_column("stance", datasets.ClassLabel(names=list(LABELS)))

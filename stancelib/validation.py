@@ -1,0 +1,45 @@
+"""Input checks shared by the public entry points, with messages that say what was expected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["check_text", "check_texts"]
+
+
+def check_text(text: Any, name: str = "text") -> str:
+    """Return `text` if it is a ``str``, else raise a ``TypeError`` that says what to pass."""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, bytes | bytearray):
+        raise TypeError(f"{name} must be a str, got bytes; decode it first, e.g. "
+                        f"{name}.decode('utf-8')")
+    if isinstance(text, list | tuple):
+        raise TypeError(f"{name} must be one str, got a {type(text).__name__}; "
+                        "use predict() for a list of sentences")
+    raise TypeError(f"{name} must be a str, got {type(text).__name__}")
+
+
+def check_texts(texts: Any, *, allow_empty: bool = True, name: str = "texts") -> list[str]:
+    """Return `texts` as a list of ``str``, or raise ``TypeError``/``ValueError``.
+
+    Accepts any iterable of strings (list, tuple, NumPy array, pandas Series, generator);
+    refuses a bare string, which would otherwise be read as a list of characters.
+    """
+    if texts is None:
+        raise TypeError(f"{name} must be a list of str, got None")
+    if isinstance(texts, str):
+        raise TypeError(f"{name} must be a list of str, got a single str; wrap it in a list "
+                        "([text]) or use label_text() for a whole article")
+    if isinstance(texts, bytes | bytearray):
+        raise TypeError(f"{name} must be a list of str, got bytes")
+    if not isinstance(texts, Iterable):
+        raise TypeError(f"{name} must be a list of str, got {type(texts).__name__}")
+    out = list(texts)
+    for i, text in enumerate(out):
+        if not isinstance(text, str):
+            raise TypeError(f"{name}[{i}] must be a str, got {type(text).__name__}")
+    if not out and not allow_empty:
+        raise ValueError(f"{name} is empty: at least one sentence is needed")
+    return out
