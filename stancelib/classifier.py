@@ -1,0 +1,187 @@
+"""The stance classifier: the featurizer and a logistic regression, with calibrated
+probabilities, as a scikit-learn estimator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.utils.validation import check_is_fitted
+
+from .features import StanceFeaturizer
+from .labels import LABELS
+from .model import StanceModel, softmax
+from .validation import check_texts
+
+__all__ = ["StanceClassifier"]
+
+
+def check_labels(labels: Any, n: int) -> np.ndarray:
+    """Stance labels as an array of str, checked against the label set."""
+    if labels is None or isinstance(labels, str | bytes):
+        raise TypeError(f"labels must be a list of str among {list(LABELS)}, got {labels!r}")
+    y = np.asarray(list(labels), dtype=object)
+    if len(y) != n:
+        raise ValueError(f"got {n} texts but {len(y)} labels")
+    unknown = sorted({str(v) for v in y} - set(LABELS))
+    if unknown:
+        raise ValueError(f"unknown labels {unknown}; expected labels among {list(LABELS)}")
+    if len(set(y)) < 2:
+        raise ValueError("at least two different labels are needed to fit a classifier")
+    return y
+
+
+def fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
+    """The softmax temperature that minimises the log loss of `scores` (Guo et al. 2017)."""
+
+    def nll(log_t: float) -> float:
+        p = softmax(scores / np.exp(log_t))
+        return -np.log(np.clip(p[np.arange(len(y_index)), y_index], 1e-12, None)).mean()
+
+    return float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method="bounded").x))
+
+
+class StanceClassifier(ClassifierMixin, BaseEstimator):
+    """Stance classifier: :class:`StanceFeaturizer` and a multinomial logistic regression.
+
+    Probabilities are calibrated by temperature scaling: the softmax temperature is fitted
+    on out-of-fold scores of a stratified `calibration_cv`-fold split of the training data.
+
+    Parameters
+    ----------
+    featurizer : StanceFeaturizer, optional
+        Cloned before fitting; defaults to ``StanceFeaturizer()``.
+    C : float, default=10.0
+        Inverse regularisation strength of the logistic regression.
+    class_weight : {"balanced"} or None, default=None
+    max_iter : int, default=2000
+    calibration_cv : int or None, default=5
+        Folds used to fit the temperature; None keeps a temperature of 1.
+    random_state : int, default=0
+        Seeds the calibration folds: training twice gives identical coefficients.
+
+    Attributes
+    ----------
+    featurizer_ : StanceFeaturizer
+    model_ : StanceModel
+        The fitted NumPy model that predicts; what :func:`stancelib.save_model` writes.
+    classes_ : ndarray of str
+    temperature_ : float
+
+    Examples
+    --------
+    >>> clf = StanceClassifier(calibration_cv=None).fit(
+    ...     ["We will not send troops.", "Troops could be sent.", "Prices rose."],
+    ...     ["AGAINST", "FAVOR", "NONE"])
+    >>> clf.predict(["They will not send troops."])[0]
+    'AGAINST'
+    """
+
+    def __init__(
+        self,
+        *,
+        featurizer: StanceFeaturizer | None = None,
+        C: float = 10.0,
+        class_weight: str | None = None,
+        max_iter: int = 2000,
+        calibration_cv: int | None = 5,
+        random_state: int = 0,
+    ) -> None:
+        self.featurizer = featurizer
+        self.C = C
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+        self.calibration_cv = calibration_cv
+        self.random_state = random_state
+
+    def _validate_params(self) -> None:
+        if not isinstance(self.C, int | float | np.number) or isinstance(self.C, bool) or \
+                not self.C > 0:
+            raise ValueError(f"C must be a positive number, got {self.C!r}")
+        if self.class_weight not in (None, "balanced"):
+            raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
+        if self.calibration_cv is not None and (
+            not isinstance(self.calibration_cv, int) or self.calibration_cv < 2
+        ):
+            raise ValueError(f"calibration_cv must be None or an int >= 2, "
+                             f"got {self.calibration_cv!r}")
+        if self.featurizer is not None and not isinstance(self.featurizer, StanceFeaturizer):
+            raise TypeError(f"featurizer must be a StanceFeaturizer, got "
+                            f"{type(self.featurizer).__name__}")
+
+    def _fit_linear(self, texts: list[str], y: np.ndarray):
+        featurizer = clone(self.featurizer) if self.featurizer is not None else \
+            StanceFeaturizer()
+        X = featurizer.fit_transform(texts)
+        linear = LogisticRegression(
+            C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+            random_state=self.random_state,
+        ).fit(X, y)
+        return featurizer, linear
+
+    def fit(self, X: Iterable[str], y: Iterable[str]) -> StanceClassifier:
+        """Fit the featurizer, the logistic regression and the calibration temperature.
+
+        Parameters
+        ----------
+        X : list of str
+            Training sentences.
+        y : list of str
+            Their stances, among ``FAVOR``, ``AGAINST`` and ``NONE``.
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        texts = check_texts(X, allow_empty=False, name="X")
+        y = check_labels(y, len(texts))
+        self.featurizer_, linear = self._fit_linear(texts, y)
+        self.classes_ = linear.classes_.astype(object)
+        self.temperature_ = 1.0
+        if self.calibration_cv:
+            self.temperature_ = fit_temperature(*self._out_of_fold_scores(texts, y))
+        self.model_ = StanceModel(
+            self.featurizer_.features_, linear.coef_, linear.intercept_, self.classes_,
+            self.temperature_,
+        )
+        return self
+
+    def _out_of_fold_scores(self, texts: list[str], y: np.ndarray):
+        folds = StratifiedKFold(self.calibration_cv, shuffle=True, random_state=self.random_state)
+        scores = np.zeros((len(texts), len(self.classes_)))
+        for train, test in folds.split(np.zeros(len(y)), y):
+            featurizer, linear = self._fit_linear([texts[i] for i in train], y[train])
+            scores[test] = linear.decision_function(featurizer.transform([texts[i] for i in test]))
+        return scores, np.searchsorted(self.classes_, y)
+
+    def decision_function(self, X: Iterable[str]) -> np.ndarray:
+        """Linear scores, one column per class in ``classes_``."""
+        check_is_fitted(self, "model_")
+        return self.model_.decision_function(X)
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Calibrated probabilities, one column per class in ``classes_``."""
+        check_is_fitted(self, "model_")
+        return self.model_.predict_proba(X)
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """Stance of each sentence."""
+        check_is_fitted(self, "model_")
+        return self.model_.predict(X)
+
+    def explain(self, text: str, top: int = 5, stance: str | None = None):
+        """The features that pushed the decision; see :meth:`StanceModel.explain`."""
+        check_is_fitted(self, "model_")
+        return self.model_.explain(text, top=top, stance=stance)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags

@@ -1,0 +1,163 @@
+"""The fitted stance model used for inference: NumPy only, fast to load and to run.
+
+:class:`StanceModel` holds the fitted featurizer state and a linear classifier's weights.
+It is what :func:`stancelib.load_model` returns and what the shipped model file contains;
+``StanceClassifier`` (scikit-learn) builds one when it is fitted. Keeping scikit-learn out
+of this module keeps ``import stancelib`` plus loading the model well under a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+
+from .extract import FittedFeatures
+from .validation import check_text, check_texts
+
+__all__ = ["StanceModel"]
+
+#: Sentences per batch when predicting: memory stays flat in the number of sentences.
+BATCH_SIZE = 2048
+#: Characters per batch, so that a few huge texts do not make one huge batch.
+BATCH_CHARS = 1_000_000
+
+
+def _batches(texts: list[str]) -> Iterator[tuple[int, int]]:
+    start, chars = 0, 0
+    for i, text in enumerate(texts):
+        chars += len(text)
+        if i + 1 - start >= BATCH_SIZE or chars >= BATCH_CHARS:
+            yield start, i + 1
+            start, chars = i + 1, 0
+    if start < len(texts):
+        yield start, len(texts)
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax, stable for large scores."""
+    z = scores - scores.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+class StanceModel:
+    """A fitted linear stance model over stance features.
+
+    Parameters
+    ----------
+    features : FittedFeatures
+        The fitted featurizer state.
+    coef : ndarray of shape (n_classes, n_features)
+    intercept : ndarray of shape (n_classes,)
+    classes : sequence of str
+    temperature : float, default=1.0
+        Softmax temperature fitted on out-of-fold scores, so that probabilities are
+        calibrated.
+    metadata : dict, optional
+        How the model was made (versions, data hash, cross-validation scores).
+    """
+
+    def __init__(
+        self,
+        features: FittedFeatures,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        classes: Iterable[str],
+        temperature: float = 1.0,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        self.features = features
+        self.coef = np.ascontiguousarray(coef, dtype=np.float64)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.classes_ = np.asarray(list(classes), dtype=object)
+        self.temperature = float(temperature)
+        self.metadata = dict(metadata or {})
+        if self.coef.shape != (len(self.classes_), len(features)):
+            raise ValueError(
+                f"coef has shape {self.coef.shape}, expected "
+                f"{(len(self.classes_), len(features))}"
+            )
+
+    def __repr__(self) -> str:
+        return (f"StanceModel(classes={list(self.classes_)}, n_features={len(self.features)}, "
+                f"temperature={self.temperature:.3g})")
+
+    def decision_function(self, texts: Iterable[str]) -> np.ndarray:
+        """Linear scores, one column per class in ``classes_``.
+
+        Parameters
+        ----------
+        texts : list of str
+
+        Returns
+        -------
+        ndarray of shape (n_sentences, n_classes)
+        """
+        texts = check_texts(texts)
+        out = np.empty((len(texts), len(self.classes_)))
+        for start, end in _batches(texts):
+            rows, cols, values = self.features.triplets(texts[start:end])
+            n = end - start
+            for k in range(len(self.classes_)):
+                out[start:end, k] = np.bincount(
+                    rows, weights=values * self.coef[k, cols], minlength=n
+                )
+        out += self.intercept
+        return out
+
+    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
+        """Calibrated class probabilities, columns in ``classes_`` order."""
+        return softmax(self.decision_function(texts) / self.temperature)
+
+    def predict(self, texts: Iterable[str]) -> np.ndarray:
+        """Stance labels (``FAVOR``, ``AGAINST`` or ``NONE``)."""
+        return self.classes_[self.decision_function(texts).argmax(axis=1)]
+
+    def explain(self, text: str, top: int = 5, stance: str | None = None) -> list[tuple[str, float]]:
+        """The features that pushed the decision toward a stance.
+
+        Parameters
+        ----------
+        text : str
+            One sentence.
+        top : int, default=5
+            How many features to return.
+        stance : str, optional
+            The class to explain; defaults to the predicted one.
+
+        Returns
+        -------
+        list of (feature name, contribution)
+            The largest contributions ``x_j * (w_stance,j - mean_k w_k,j)``, strongest
+            first: how much each feature raised the stance's score over the average class.
+        """
+        text = check_text(text)
+        if not isinstance(top, int | np.integer) or isinstance(top, bool) or top < 1:
+            raise ValueError(f"top must be an int >= 1, got {top!r}")
+        if stance is None:
+            k = int(self.decision_function([text]).argmax())
+        elif stance in list(self.classes_):
+            k = list(self.classes_).index(stance)
+        else:
+            raise ValueError(f"stance must be one of {list(self.classes_)}, got {stance!r}")
+        _, cols, values = self.features.triplets([text])
+        relative = self.coef[k, cols] - self.coef[:, cols].mean(axis=0)
+        contrib = np.bincount(cols, weights=values * relative, minlength=len(self.features))
+        order = np.argsort(-contrib, kind="stable")[:top]
+        return [(str(self.features.names[j]), float(contrib[j])) for j in order if contrib[j] > 0]
+
+    def feature_names(self) -> np.ndarray:
+        """Names of the model's features, in column order."""
+        return self.features.names
+
+    def top_features(self, stance: str, top: int = 20) -> list[tuple[str, float]]:
+        """The features with the strongest weights for `stance` relative to the others."""
+        if stance not in list(self.classes_):
+            raise ValueError(f"stance must be one of {list(self.classes_)}, got {stance!r}")
+        k = list(self.classes_).index(stance)
+        relative = self.coef[k] - self.coef.mean(axis=0)
+        order = np.argsort(-relative, kind="stable")[:top]
+        return [(str(self.features.names[j]), float(relative[j])) for j in order]

@@ -1,0 +1,200 @@
+"""Train the default stance model from the training corpus, and choose its settings by
+cross-validation on that corpus alone.
+
+Usage::
+
+    python -m stancelib.train            # rebuild stancelib/models/default.joblib
+    python -m stancelib.train --search   # the model selection grid, by 5-fold CV
+    python -m stancelib.train --help
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold
+
+from . import data
+from .classifier import StanceClassifier
+from .metrics import f_avg, macro_f1
+from .persistence import DEFAULT_MODEL, save_model
+
+__all__ = ["SEARCH_GRID", "cross_validate", "main", "search", "train"]
+
+#: The grid searched by ``--search``; StanceClassifier's defaults are its winner.
+SEARCH_GRID: dict[str, list[Any]] = {
+    "C": [1.0, 3.0, 10.0, 30.0, 100.0],
+    "class_weight": [None, "balanced"],
+}
+
+
+def _say(message: str, quiet: bool) -> None:
+    if not quiet:
+        print(message, file=sys.stderr, flush=True)
+
+
+def training_texts(path: str | Path | None = None) -> tuple[list[str], np.ndarray]:
+    """Sentences and stances of the training corpus, read with :func:`data.load_training`."""
+    dataset = data.load_training(path)
+    names = dataset.features["stance"].names
+    return list(dataset["text"]), np.array([names[i] for i in dataset["stance"]], dtype=object)
+
+
+def cross_validate(
+    estimator: StanceClassifier,
+    texts: Sequence[str],
+    y: Sequence[str],
+    *,
+    n_splits: int = 5,
+    random_state: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Stratified k-fold cross-validation of a stance estimator.
+
+    Returns
+    -------
+    dict
+        Mean and standard deviation over folds of ``macro_f1`` and ``f_avg``, the
+        per-fold figures, and the pooled out-of-fold predictions.
+    """
+    y = np.asarray(y, dtype=object)
+    folds = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+    oof = np.empty(len(y), dtype=object)
+    per_fold: list[dict[str, float]] = []
+    for i, (train, test) in enumerate(folds.split(np.zeros(len(y)), y), start=1):
+        model = clone(estimator).set_params(calibration_cv=None)
+        model.fit([texts[j] for j in train], y[train])
+        oof[test] = model.predict([texts[j] for j in test])
+        per_fold.append({"macro_f1": macro_f1(y[test], oof[test]),
+                         "f_avg": f_avg(y[test], oof[test])})
+        if progress:
+            progress(f"  fold {i}/{n_splits}: macro-F1 {per_fold[-1]['macro_f1']:.3f}")
+    out: dict[str, Any] = {"n_splits": n_splits, "random_state": random_state}
+    for name in ("macro_f1", "f_avg"):
+        values = [f[name] for f in per_fold]
+        out[name] = float(np.mean(values))
+        out[f"{name}_std"] = float(np.std(values))
+    out["folds"] = per_fold
+    out["predictions"] = [str(p) for p in oof]
+    return out
+
+
+def search(
+    texts: Sequence[str],
+    y: Sequence[str],
+    *,
+    grid: dict[str, list[Any]] | None = None,
+    n_splits: int = 5,
+    random_state: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Cross-validate every combination of `grid`, best macro-F1 first."""
+    grid = grid or SEARCH_GRID
+    results = []
+    for values in itertools.product(*grid.values()):
+        params = dict(zip(grid, values))
+        scores = cross_validate(StanceClassifier(**params), texts, y, n_splits=n_splits,
+                                random_state=random_state)
+        results.append({"params": params, "macro_f1": scores["macro_f1"],
+                        "macro_f1_std": scores["macro_f1_std"], "f_avg": scores["f_avg"]})
+        if progress:
+            progress(f"  {params}: macro-F1 {scores['macro_f1']:.3f} "
+                     f"(+/- {scores['macro_f1_std']:.3f}), F_avg {scores['f_avg']:.3f}")
+    return sorted(results, key=lambda r: -r["macro_f1"])
+
+
+def train(
+    data_path: str | Path | None = None,
+    out: str | Path | None = None,
+    *,
+    n_splits: int = 5,
+    random_state: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[StanceClassifier, dict[str, Any]]:
+    """Cross-validate, fit and save the default model.
+
+    Parameters
+    ----------
+    data_path : str or Path, optional
+        Training corpus; defaults to ``fixtures/train.jsonl``.
+    out : str or Path, optional
+        Where to write the model; defaults to the shipped model in the package.
+    n_splits : int, default=5
+    random_state : int, default=0
+
+    Returns
+    -------
+    (StanceClassifier, dict)
+        The fitted classifier and the metadata written beside the model.
+    """
+    say = progress or (lambda message: None)
+    path = Path(data_path) if data_path is not None else data.training_path()
+    texts, y = training_texts(path)
+    estimator = StanceClassifier(random_state=random_state)
+    say(f"cross-validating on {len(texts)} sentences ({n_splits} folds)")
+    cv = cross_validate(estimator, texts, y, n_splits=n_splits, random_state=random_state,
+                        progress=say)
+    say(f"fitting on all {len(texts)} sentences")
+    estimator.fit(texts, y)
+    metadata = {
+        "training_data": {"file": path.name, "sha256": data.file_sha256(path),
+                          "n_sentences": len(texts)},
+        "params": {k: v for k, v in estimator.get_params(deep=False).items()
+                   if k != "featurizer"},
+        "cv": {k: v for k, v in cv.items() if k != "predictions"},
+        "temperature": estimator.temperature_,
+    }
+    side = save_model(estimator.model_, out or DEFAULT_MODEL, metadata)
+    say(f"wrote {out or DEFAULT_MODEL} and {side}")
+    return estimator, metadata
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point; returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m stancelib.train",
+        description="Rebuild the default stance model from the training corpus.",
+    )
+    parser.add_argument("--data", type=Path, help="training JSONL (default: fixtures/train.jsonl)")
+    parser.add_argument("--out", type=Path,
+                        help=f"model file to write (default: the shipped {DEFAULT_MODEL.name})")
+    parser.add_argument("--search", action="store_true",
+                        help="run the model-selection grid by cross-validation instead")
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (5)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    args = parser.parse_args(argv)
+    say = lambda message: _say(message, args.quiet)  # noqa: E731
+    if args.folds < 2:
+        parser.error("--folds must be 2 or more")
+    start = time.perf_counter()
+    try:
+        if args.search:
+            texts, y = training_texts(args.data)
+            say(f"searching {SEARCH_GRID} by {args.folds}-fold CV on {len(texts)} sentences")
+            results = search(texts, y, n_splits=args.folds, random_state=args.seed,
+                             progress=say)
+            print(f"best: {results[0]['params']} macro-F1 {results[0]['macro_f1']:.3f}")
+        else:
+            _, meta = train(args.data, args.out, n_splits=args.folds,
+                            random_state=args.seed, progress=say)
+            print(f"CV macro-F1 {meta['cv']['macro_f1']:.3f} "
+                  f"(+/- {meta['cv']['macro_f1_std']:.3f}), "
+                  f"F_avg {meta['cv']['f_avg']:.3f}")
+    except (data.DataFileError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    say(f"done in {time.perf_counter() - start:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
