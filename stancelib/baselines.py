@@ -28,10 +28,15 @@ def tfidf_logreg_baseline() -> Pipeline:
     """TF-IDF word 1-3-grams + character 2-5-grams + logistic regression, defaults else."""
     return Pipeline(
         [
-            ("features", FeatureUnion([
-                ("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 3))),
-                ("char", TfidfVectorizer(analyzer="char", ngram_range=(2, 5))),
-            ])),
+            (
+                "features",
+                FeatureUnion(
+                    [
+                        ("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 3))),
+                        ("char", TfidfVectorizer(analyzer="char", ngram_range=(2, 5))),
+                    ]
+                ),
+            ),
             ("clf", LogisticRegression(max_iter=2000, random_state=0)),
         ]
     )
@@ -45,10 +50,14 @@ def majority_baseline() -> DummyClassifier:
 _TROOPS = re.compile(r"\b(?:troops?|soldiers?|forces|boots on the ground|peacekeep\w*)\b", re.I)
 _REFUSE = re.compile(
     r"\b(?:no|not|never|won't|will not|reject\w*|oppos\w*|refus\w*|den(?:y|ied|ies)"
-    r"|rule[sd]? out)\b", re.I)
+    r"|rule[sd]? out)\b",
+    re.I,
+)
 _OPEN = re.compile(
     r"\b(?:not (?:be )?rul(?:e|ed|ing) out|nothing can be ruled out|not exclud\w*"
-    r"|ready to|willing to|prepared to|should send|could send|support\w* sending)\b", re.I)
+    r"|ready to|willing to|prepared to|should send|could send|support\w* sending)\b",
+    re.I,
+)
 
 
 class KeywordRule(ClassifierMixin, BaseEstimator):

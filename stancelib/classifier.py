@@ -100,26 +100,32 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _validate_params(self) -> None:
-        if not isinstance(self.C, int | float | np.number) or isinstance(self.C, bool) or \
-                not self.C > 0:
+        if (
+            not isinstance(self.C, int | float | np.number)
+            or isinstance(self.C, bool)
+            or not self.C > 0
+        ):
             raise ValueError(f"C must be a positive number, got {self.C!r}")
         if self.class_weight not in (None, "balanced"):
             raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
         if self.calibration_cv is not None and (
             not isinstance(self.calibration_cv, int) or self.calibration_cv < 2
         ):
-            raise ValueError(f"calibration_cv must be None or an int >= 2, "
-                             f"got {self.calibration_cv!r}")
+            raise ValueError(
+                f"calibration_cv must be None or an int >= 2, got {self.calibration_cv!r}"
+            )
         if self.featurizer is not None and not isinstance(self.featurizer, StanceFeaturizer):
-            raise TypeError(f"featurizer must be a StanceFeaturizer, got "
-                            f"{type(self.featurizer).__name__}")
+            raise TypeError(
+                f"featurizer must be a StanceFeaturizer, got {type(self.featurizer).__name__}"
+            )
 
     def _fit_linear(self, texts: list[str], y: np.ndarray):
-        featurizer = clone(self.featurizer) if self.featurizer is not None else \
-            StanceFeaturizer()
+        featurizer = clone(self.featurizer) if self.featurizer is not None else StanceFeaturizer()
         X = featurizer.fit_transform(texts)
         linear = LogisticRegression(
-            C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+            C=self.C,
+            class_weight=self.class_weight,
+            max_iter=self.max_iter,
             random_state=self.random_state,
         ).fit(X, y)
         return featurizer, linear
@@ -147,7 +153,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if self.calibration_cv:
             self.temperature_ = fit_temperature(*self._out_of_fold_scores(texts, y))
         self.model_ = StanceModel(
-            self.featurizer_.features_, linear.coef_, linear.intercept_, self.classes_,
+            self.featurizer_.features_,
+            linear.coef_,
+            linear.intercept_,
+            self.classes_,
             self.temperature_,
         )
         return self

@@ -36,7 +36,14 @@ __all__ = [
     "validate_training",
 ]
 
-SOURCE_KINDS = ("direct_quote", "reported_speech", "headline", "analysis", "background", "caption")
+SOURCE_KINDS = (
+    "direct_quote",
+    "reported_speech",
+    "headline",
+    "analysis",
+    "background",
+    "caption",
+)
 _FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
@@ -138,7 +145,9 @@ def _check_fields(path: Path, number: int, row: dict[str, Any], fields: dict[str
             )
     if row["stance"] not in LABELS:
         raise DataFileError(
-            path, f"unknown stance {row['stance']!r}; expected one of {list(LABELS)}", number
+            path,
+            f"unknown stance {row['stance']!r}; expected one of {list(LABELS)}",
+            number,
         )
     if not row["text"].strip():
         raise DataFileError(path, "empty text", number)
@@ -211,19 +220,23 @@ def validate_gold(
                 number,
             )
         if start < covered_to:
-            raise DataFileError(path, f"sentence starts at {start}, before the previous end", number)
+            raise DataFileError(
+                path, f"sentence starts at {start}, before the previous end", number
+            )
         gap = source[covered_to:start]
         if gap.strip():
             raise DataFileError(
-                path, f"article text {gap.strip()[:60]!r} before this sentence is in no sentence",
+                path,
+                f"article text {gap.strip()[:60]!r} before this sentence is in no sentence",
                 number,
             )
         covered_to = end
         rows.append(row)
     if source[covered_to:].strip():
         raise DataFileError(
-            path, f"article text after the last sentence is in no sentence: "
-            f"{source[covered_to:].strip()[:60]!r}"
+            path,
+            f"article text after the last sentence is in no sentence: "
+            f"{source[covered_to:].strip()[:60]!r}",
         )
     return rows
 
@@ -259,9 +272,7 @@ def validate_training(path: str | Path | None = None) -> list[dict[str, Any]]:
                 number,
             )
         if (row["holder"] is None) != (row["stance"] == "NONE"):
-            raise DataFileError(
-                path, "holder must be null exactly when the stance is NONE", number
-            )
+            raise DataFileError(path, "holder must be null exactly when the stance is NONE", number)
         rows.append(row)
     return rows
 

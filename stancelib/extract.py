@@ -23,8 +23,14 @@ __all__ = ["FAMILIES", "GROUPS", "FeatureSpec", "FittedFeatures", "extract"]
 #: Feature families, each switched by a parameter of the featurizer.
 FAMILIES = ("word", "char", "negation", "deployment", "cues", "reported_speech")
 #: Families are normalised in three groups, like a FeatureUnion of three vectorizers.
-GROUPS = {"word": 0, "negation": 0, "char": 1, "deployment": 2, "cues": 2, "reported_speech": 2}
-
+GROUPS = {
+    "word": 0,
+    "negation": 0,
+    "char": 1,
+    "deployment": 2,
+    "cues": 2,
+    "reported_speech": 2,
+}
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,10 @@ class _Lexicon:
         t_row = batch.row[starts]
         n_tokens = np.bincount(t_row, minlength=len(texts))
         first_token = np.concatenate(([0], np.cumsum(n_tokens)[:-1]))
-        by_n = {n: (first, keys) for n, first, keys in
-                word_ngrams(batch.span_hash(starts, ends), t_row, 1, 3)}
+        by_n = {
+            n: (first, keys)
+            for n, first, keys in word_ngrams(batch.span_hash(starts, ends), t_row, 1, 3)
+        }
         key_of = {}
         for i, text in enumerate(texts):
             first, keys = by_n[int(n_tokens[i])]
@@ -88,8 +96,12 @@ class _Lexicon:
 @lru_cache(maxsize=1)
 def _lexicons() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, _Lexicon]:
     words = Batch.from_texts(
-        [" ".join(cues.NEGATION_WORDS), " ".join(cues.DEPLOY_VERBS),
-         " ".join(cues.FORCE_NOUNS), " ".join(cues.PLACE_WORDS)]
+        [
+            " ".join(cues.NEGATION_WORDS),
+            " ".join(cues.DEPLOY_VERBS),
+            " ".join(cues.FORCE_NOUNS),
+            " ".join(cues.PLACE_WORDS),
+        ]
     )
     starts, ends = words.tokens()
     hashes, row = words.span_hash(starts, ends), words.row[starts]
@@ -131,8 +143,12 @@ class _Collector:
 
     def add_named(self, pairs: list[tuple[int, str]], family: str) -> None:
         keys = [_key(name) for _, name in pairs]
-        self.add([row for row, _ in pairs], np.array(keys, dtype=np.uint64), family,
-                 lambda i: pairs[i][1])
+        self.add(
+            [row for row, _ in pairs],
+            np.array(keys, dtype=np.uint64),
+            family,
+            lambda i: pairs[i][1],
+        )
 
 
 _KEY_CACHE: dict[str, int] = {}
@@ -159,8 +175,16 @@ def extract(texts: list[str], spec: FeatureSpec, *, with_names: bool = False) ->
     -------
     Extracted
     """
-    if not any((spec.word_ngrams, spec.char_ngrams, spec.negation, spec.deployment,
-                spec.cues, spec.reported_speech)):
+    if not any(
+        (
+            spec.word_ngrams,
+            spec.char_ngrams,
+            spec.negation,
+            spec.deployment,
+            spec.cues,
+            spec.reported_speech,
+        )
+    ):
         raise ValueError("every feature family is switched off: nothing to extract")
     batch = Batch.from_texts(texts)
     out = _Collector(with_names)
@@ -169,24 +193,36 @@ def extract(texts: list[str], spec: FeatureSpec, *, with_names: bool = False) ->
     t_row = batch.row[t_start]
     tokens: list[str] = []
     if with_names:
-        tokens = [bytes(batch.buf[s:e]).decode("utf-8", "replace")
-                  for s, e in zip(t_start.tolist(), t_end.tolist())]
+        tokens = [
+            bytes(batch.buf[s:e]).decode("utf-8", "replace")
+            for s, e in zip(t_start.tolist(), t_end.tolist())
+        ]
     n_min, n_max = spec.word_ngrams or (1, 3)
     ngrams = word_ngrams(t_hash, t_row, 1, max(n_max, 3))
     if spec.word_ngrams is not None:
         for n, first, keys in ngrams:
             if n_min <= n <= n_max:
-                out.add(t_row[first], keys, "word",
-                        lambda i, f=first, n=n: "word:" + " ".join(tokens[f[i]:f[i] + n]))
+                out.add(
+                    t_row[first],
+                    keys,
+                    "word",
+                    lambda i, f=first, n=n: "word:" + " ".join(tokens[f[i] : f[i] + n]),
+                )
     if spec.char_ngrams is not None:
         for n, starts, keys in char_ngrams(batch, *spec.char_ngrams):
-            out.add(batch.row[starts], keys, "char",
-                    lambda i, s=starts, n=n: "char:" + repr(
-                        bytes(batch.buf[s[i]:s[i] + n]).decode("utf-8", "replace")))
+            out.add(
+                batch.row[starts],
+                keys,
+                "char",
+                lambda i, s=starts, n=n: (
+                    "char:" + repr(bytes(batch.buf[s[i] : s[i] + n]).decode("utf-8", "replace"))
+                ),
+            )
     negation_hashes, *_, lexicon = _lexicons()
     if spec.negation:
-        idx, keys = negated_tokens(batch, t_start, t_hash, t_row, negation_hashes,
-                                   spec.negation_window)
+        idx, keys = negated_tokens(
+            batch, t_start, t_hash, t_row, negation_hashes, spec.negation_window
+        )
         out.add(t_row[idx], keys, "negation", lambda i: "neg:" + tokens[idx[i]])
     if spec.deployment or spec.cues or spec.reported_speech:
         found = lexicon.match(ngrams, t_row)
@@ -207,8 +243,13 @@ def extract(texts: list[str], spec: FeatureSpec, *, with_names: bool = False) ->
             quoted = np.unique(batch.row[np.flatnonzero(batch.buf == ord('"'))])
             pairs += [(row, "reported:quote") for row in quoted.tolist()]
         out.add_named(pairs, "cues")
-    return Extracted(batch.n_rows, np.concatenate(out.rows), np.concatenate(out.keys),
-                     out.groups, out.names)
+    return Extracted(
+        batch.n_rows,
+        np.concatenate(out.rows),
+        np.concatenate(out.keys),
+        out.groups,
+        out.names,
+    )
 
 
 class FittedFeatures:
@@ -246,8 +287,7 @@ class FittedFeatures:
         keys, df = keys[keep], df[keep]
         idf = np.log((1 + found.n_rows) / (1 + df)) + 1.0
         groups = np.array([found.groups[k] for k in keys.tolist()], dtype=np.int8)
-        names = np.array([found.names.get(k, f"key:{k:016x}") for k in keys.tolist()],
-                         dtype=object)
+        names = np.array([found.names.get(k, f"key:{k:016x}") for k in keys.tolist()], dtype=object)
         return cls(spec, keys, idf, groups, names)
 
     def __len__(self) -> int:

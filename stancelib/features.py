@@ -24,8 +24,9 @@ def _check_range(name: str, value) -> tuple[int, int] | None:
         or not all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in value)
         or not 1 <= value[0] <= value[1]
     ):
-        raise ValueError(f"{name} must be None or a pair (min_n, max_n) with 1 <= min_n <= "
-                         f"max_n, got {value!r}")
+        raise ValueError(
+            f"{name} must be None or a pair (min_n, max_n) with 1 <= min_n <= max_n, got {value!r}"
+        )
     return int(value[0]), int(value[1])
 
 

@@ -37,12 +37,31 @@ _SEP = 10  # "\n" separates sentences in the buffer; input newlines become space
 # `“troops”` and `"troops"` are the same n-grams.
 _FOLD = str.maketrans(
     {
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
-        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2026": "...",
-        "\u00a0": " ", "\u2009": " ", "\u200b": "", "\ufeff": "",
-        "\n": " ", "\r": " ", "\t": " ", "\x0b": " ", "\x0c": " ",
-        "\x85": " ", "\u2028": " ", "\u2029": " ",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u200b": "",
+        "\ufeff": "",
+        "\n": " ",
+        "\r": " ",
+        "\t": " ",
+        "\x0b": " ",
+        "\x0c": " ",
+        "\x85": " ",
+        "\u2028": " ",
+        "\u2029": " ",
     }
 )
 
@@ -56,7 +75,7 @@ _IS_UPPER[65:91] = True
 _IS_LOWER = np.zeros(256, dtype=bool)
 _IS_LOWER[97:123] = True
 _IS_CLAUSE_END = np.zeros(256, dtype=bool)
-_IS_CLAUSE_END[[ord(c) for c in ".,;:!?\"()"]] = True
+_IS_CLAUSE_END[[ord(c) for c in '.,;:!?"()']] = True
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
@@ -100,7 +119,7 @@ class Batch:
     texts : list of str
         The folded texts (typographic quotes and dashes made ASCII, no line breaks).
     buf : ndarray of uint8
-        Their UTF-8 bytes lowered to ASCII lower case, joined by ``\\n``.
+        Their lower-cased UTF-8 bytes, joined by ``\\n``.
     row : ndarray of int64
         For each byte, the index of its sentence (the separator gets the next one).
     ends : ndarray of int64
@@ -120,10 +139,12 @@ class Batch:
     @classmethod
     def from_texts(cls, texts: list[str]) -> Batch:
         folded = [t.translate(_FOLD) for t in texts]
-        raw = np.frombuffer(
-            "\n".join(folded).encode("utf-8", "replace") + b"\n", dtype=np.uint8
-        )
-        buf = _LOWER[raw]
+        joined = "\n".join(folded) + "\n"
+        raw = np.frombuffer(joined.encode("utf-8", "replace"), dtype=np.uint8)
+        lowered = joined.lower().encode("utf-8", "replace")
+        # str.lower() knows every script; in the rare case where it changes the byte
+        # length (e.g. "İ"), the offsets must stay aligned, so lower ASCII only.
+        buf = np.frombuffer(lowered, dtype=np.uint8) if len(lowered) == len(raw) else _LOWER[raw]
         ends = np.flatnonzero(raw == _SEP)
         row = np.zeros(len(buf), dtype=np.int64)
         row[ends[:-1] + 1] = 1

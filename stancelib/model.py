@@ -77,13 +77,14 @@ class StanceModel:
         self.metadata = dict(metadata or {})
         if self.coef.shape != (len(self.classes_), len(features)):
             raise ValueError(
-                f"coef has shape {self.coef.shape}, expected "
-                f"{(len(self.classes_), len(features))}"
+                f"coef has shape {self.coef.shape}, expected {(len(self.classes_), len(features))}"
             )
 
     def __repr__(self) -> str:
-        return (f"StanceModel(classes={list(self.classes_)}, n_features={len(self.features)}, "
-                f"temperature={self.temperature:.3g})")
+        return (
+            f"StanceModel(classes={list(self.classes_)}, n_features={len(self.features)}, "
+            f"temperature={self.temperature:.3g})"
+        )
 
     def decision_function(self, texts: Iterable[str]) -> np.ndarray:
         """Linear scores, one column per class in ``classes_``.
@@ -116,7 +117,9 @@ class StanceModel:
         """Stance labels (``FAVOR``, ``AGAINST`` or ``NONE``)."""
         return self.classes_[self.decision_function(texts).argmax(axis=1)]
 
-    def explain(self, text: str, top: int = 5, stance: str | None = None) -> list[tuple[str, float]]:
+    def explain(
+        self, text: str, top: int = 5, stance: str | None = None
+    ) -> list[tuple[str, float]]:
         """The features that pushed the decision toward a stance.
 
         Parameters

@@ -6,6 +6,7 @@ their neighbours, captions run into the body and names are glued to the next ver
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -20,9 +21,7 @@ _OPENERS = "\"'\u201c\u2018\u00ab(["
 _TERMINATOR = re.compile(r"(?:[.!?\u2026]+|\.\.\.)[" + re.escape(_CLOSERS) + r"]*")
 # A quote mark or a capital glued straight after a full stop: "war.“We", "end.The".
 _GLUED_START = re.compile(r"[" + re.escape(_OPENERS) + r"]*[A-Z\u0400-\u042f]")
-_CAPTION = re.compile(
-    r"(?i)(?:image|media|photo|video)\b[^\n.]{0,80}?\bcaption,[ \t]*"
-)
+_CAPTION = re.compile(r"(?i)(?:image|media|photo|video)\b[^\n.]{0,80}?\bcaption,[ \t]*")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt sgt adm cmdr sen rep gov pres st jr sr
     vs approx est dept fig jan feb mar apr jun jul aug sep sept oct nov dec
@@ -151,7 +150,7 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if _ends_sentence(text, match, end):
             cuts.append(match.end())
     cuts.append(end)
-    return list(zip(cuts, cuts[1:]))
+    return list(itertools.pairwise(cuts))
 
 
 def _ends_sentence(text: str, match: re.Match[str], end: int) -> bool:

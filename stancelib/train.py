@@ -24,16 +24,29 @@ from sklearn.model_selection import StratifiedKFold
 
 from . import data
 from .classifier import StanceClassifier
+from .features import StanceFeaturizer
 from .metrics import f_avg, macro_f1
 from .persistence import DEFAULT_MODEL, save_model
 
 __all__ = ["SEARCH_GRID", "cross_validate", "main", "search", "train"]
 
 #: The grid searched by ``--search``; StanceClassifier's defaults are its winner.
+#: ``featurizer__`` keys are parameters of the StanceFeaturizer.
 SEARCH_GRID: dict[str, list[Any]] = {
-    "C": [1.0, 3.0, 10.0, 30.0, 100.0],
-    "class_weight": [None, "balanced"],
+    "C": [3.0, 10.0, 30.0, 100.0, 300.0],
+    "featurizer__min_df": [1, 2],
 }
+
+
+def make_estimator(params: dict[str, Any], random_state: int = 0) -> StanceClassifier:
+    """A StanceClassifier from flat parameters, ``featurizer__`` ones going to the featurizer."""
+    featurizer = {k.split("__", 1)[1]: v for k, v in params.items() if k.startswith("featurizer__")}
+    own = {k: v for k, v in params.items() if not k.startswith("featurizer__")}
+    return StanceClassifier(
+        featurizer=StanceFeaturizer(**featurizer) if featurizer else None,
+        random_state=random_state,
+        **own,
+    )
 
 
 def _say(message: str, quiet: bool) -> None:
@@ -73,8 +86,9 @@ def cross_validate(
         model = clone(estimator).set_params(calibration_cv=None)
         model.fit([texts[j] for j in train], y[train])
         oof[test] = model.predict([texts[j] for j in test])
-        per_fold.append({"macro_f1": macro_f1(y[test], oof[test]),
-                         "f_avg": f_avg(y[test], oof[test])})
+        per_fold.append(
+            {"macro_f1": macro_f1(y[test], oof[test]), "f_avg": f_avg(y[test], oof[test])}
+        )
         if progress:
             progress(f"  fold {i}/{n_splits}: macro-F1 {per_fold[-1]['macro_f1']:.3f}")
     out: dict[str, Any] = {"n_splits": n_splits, "random_state": random_state}
@@ -101,13 +115,26 @@ def search(
     results = []
     for values in itertools.product(*grid.values()):
         params = dict(zip(grid, values))
-        scores = cross_validate(StanceClassifier(**params), texts, y, n_splits=n_splits,
-                                random_state=random_state)
-        results.append({"params": params, "macro_f1": scores["macro_f1"],
-                        "macro_f1_std": scores["macro_f1_std"], "f_avg": scores["f_avg"]})
+        scores = cross_validate(
+            StanceClassifier(**params),
+            texts,
+            y,
+            n_splits=n_splits,
+            random_state=random_state,
+        )
+        results.append(
+            {
+                "params": params,
+                "macro_f1": scores["macro_f1"],
+                "macro_f1_std": scores["macro_f1_std"],
+                "f_avg": scores["f_avg"],
+            }
+        )
         if progress:
-            progress(f"  {params}: macro-F1 {scores['macro_f1']:.3f} "
-                     f"(+/- {scores['macro_f1_std']:.3f}), F_avg {scores['f_avg']:.3f}")
+            progress(
+                f"  {params}: macro-F1 {scores['macro_f1']:.3f} "
+                f"(+/- {scores['macro_f1_std']:.3f}), F_avg {scores['f_avg']:.3f}"
+            )
     return sorted(results, key=lambda r: -r["macro_f1"])
 
 
@@ -140,15 +167,18 @@ def train(
     texts, y = training_texts(path)
     estimator = StanceClassifier(random_state=random_state)
     say(f"cross-validating on {len(texts)} sentences ({n_splits} folds)")
-    cv = cross_validate(estimator, texts, y, n_splits=n_splits, random_state=random_state,
-                        progress=say)
+    cv = cross_validate(
+        estimator, texts, y, n_splits=n_splits, random_state=random_state, progress=say
+    )
     say(f"fitting on all {len(texts)} sentences")
     estimator.fit(texts, y)
     metadata = {
-        "training_data": {"file": path.name, "sha256": data.file_sha256(path),
-                          "n_sentences": len(texts)},
-        "params": {k: v for k, v in estimator.get_params(deep=False).items()
-                   if k != "featurizer"},
+        "training_data": {
+            "file": path.name,
+            "sha256": data.file_sha256(path),
+            "n_sentences": len(texts),
+        },
+        "params": {k: v for k, v in estimator.get_params(deep=False).items() if k != "featurizer"},
         "cv": {k: v for k, v in cv.items() if k != "predictions"},
         "temperature": estimator.temperature_,
     }
@@ -164,10 +194,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Rebuild the default stance model from the training corpus.",
     )
     parser.add_argument("--data", type=Path, help="training JSONL (default: fixtures/train.jsonl)")
-    parser.add_argument("--out", type=Path,
-                        help=f"model file to write (default: the shipped {DEFAULT_MODEL.name})")
-    parser.add_argument("--search", action="store_true",
-                        help="run the model-selection grid by cross-validation instead")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help=f"model file to write (default: the shipped {DEFAULT_MODEL.name})",
+    )
+    parser.add_argument(
+        "--search",
+        action="store_true",
+        help="run the model-selection grid by cross-validation instead",
+    )
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (5)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
@@ -180,15 +216,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.search:
             texts, y = training_texts(args.data)
             say(f"searching {SEARCH_GRID} by {args.folds}-fold CV on {len(texts)} sentences")
-            results = search(texts, y, n_splits=args.folds, random_state=args.seed,
-                             progress=say)
+            results = search(texts, y, n_splits=args.folds, random_state=args.seed, progress=say)
             print(f"best: {results[0]['params']} macro-F1 {results[0]['macro_f1']:.3f}")
         else:
-            _, meta = train(args.data, args.out, n_splits=args.folds,
-                            random_state=args.seed, progress=say)
-            print(f"CV macro-F1 {meta['cv']['macro_f1']:.3f} "
-                  f"(+/- {meta['cv']['macro_f1_std']:.3f}), "
-                  f"F_avg {meta['cv']['f_avg']:.3f}")
+            _, meta = train(
+                args.data,
+                args.out,
+                n_splits=args.folds,
+                random_state=args.seed,
+                progress=say,
+            )
+            print(
+                f"CV macro-F1 {meta['cv']['macro_f1']:.3f} "
+                f"(+/- {meta['cv']['macro_f1_std']:.3f}), "
+                f"F_avg {meta['cv']['f_avg']:.3f}"
+            )
     except (data.DataFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -15,7 +15,11 @@ PESKOV = "Dmitry Peskov"
 # (stance, holder, note) per sentence, in order.
 ANNOTATIONS = [
     (N, None, "byline and photo credit"),
-    (F, "Emmanuel Macron", "'should not exclude' sending troops is openness (double negation)"),
+    (
+        F,
+        "Emmanuel Macron",
+        "'should not exclude' sending troops is openness (double negation)",
+    ),
     (A, "Leaders of Europe and the United States", "reported disagreement with the idea"),
     (A, "Russia", "warning that a deployment means direct conflict"),
     (A, PESKOV, "warning: conflict is inevitable; speaker named in the next sentence"),
@@ -41,7 +45,11 @@ ANNOTATIONS = [
     (N, None, "equipment, no troops"),
     (N, None, "caption credit"),
     (N, None, "caption: military assistance"),
-    (A, "Joe Biden", "'will not send troops'; the but-clause is about weapons (guideline 3)"),
+    (
+        A,
+        "Joe Biden",
+        "'will not send troops'; the but-clause is about weapons (guideline 3)",
+    ),
     (N, None, "fragment about weapons"),
     (A, "Giorgia Meloni", "support excludes troops"),
     (A, "Jens Stoltenberg", "denial; holder named two sentences later"),
@@ -59,7 +67,11 @@ ANNOTATIONS = [
     (N, None, "analysis of motives"),
     (A, "Nicholas Drummond", "prediction that it will not happen"),
     (A, "Nicholas Drummond", "no desire to participate directly"),
-    (A, "Pavel Aksenov", "crossing red lines (guideline: describes the idea as crossing a red line)"),
+    (
+        A,
+        "Pavel Aksenov",
+        "crossing red lines (guideline: describes the idea as crossing a red line)",
+    ),
     (A, "Pavel Aksenov", "a serious violation of red lines"),
     (N, None, "neutral description of how the idea has been discussed"),
     (N, None, "analysis of strategy"),
@@ -76,8 +88,15 @@ def main() -> None:
     out = root / "fixtures" / "article_gold.jsonl"
     with out.open("w", encoding="utf-8") as fh:
         for i, (sent, (stance, holder, note)) in enumerate(zip(sentences, ANNOTATIONS)):
-            row = {"id": i, "start": sent.start, "end": sent.end, "text": sent.text,
-                   "stance": stance, "holder": holder, "note": note}
+            row = {
+                "id": i,
+                "start": sent.start,
+                "end": sent.end,
+                "text": sent.text,
+                "stance": stance,
+                "holder": holder,
+                "note": note,
+            }
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"wrote {len(sentences)} sentences to {out}")
 

@@ -1,0 +1,145 @@
+"""StanceClassifier, StanceModel and the shipped model."""
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+import stancelib
+from stancelib import StanceClassifier, StanceFeaturizer
+from stancelib.classifier import fit_temperature
+from stancelib.persistence import DEFAULT_MODEL, read_metadata
+from stancelib.train import training_texts
+
+TEXTS = [
+    "Berlin will not send soldiers to Ukraine.",
+    "There are no plans to deploy NATO troops there.",
+    "Any foreign troops would be a target, Moscow warned.",
+    "Paris does not rule out sending troops.",
+    "London is ready to contribute peacekeepers after a ceasefire.",
+    "We should not exclude any option, including soldiers.",
+    "Russian forces shelled the city overnight.",
+    "The EU approved a new aid package on Monday.",
+    "Ukrainian pilots trained in Denmark this summer.",
+]
+LABELS = ["AGAINST"] * 3 + ["FAVOR"] * 3 + ["NONE"] * 3
+
+
+def small(**params):
+    params.setdefault("calibration_cv", None)
+    return StanceClassifier(featurizer=StanceFeaturizer(char_ngrams=None), **params)
+
+
+def test_fit_predict_proba_and_classes():
+    clf = small()
+    assert clf.fit(TEXTS, LABELS) is clf
+    assert list(clf.classes_) == ["AGAINST", "FAVOR", "NONE"]
+    proba = clf.predict_proba(TEXTS)
+    assert proba.shape == (len(TEXTS), 3)
+    assert np.allclose(proba.sum(axis=1), 1)
+    assert list(clf.predict(TEXTS)) == LABELS
+    assert np.array_equal(clf.decision_function(TEXTS).argmax(axis=1), proba.argmax(axis=1))
+
+
+def test_not_fitted_and_clone():
+    with pytest.raises(NotFittedError):
+        small().predict(TEXTS)
+    clf = small(C=3.0)
+    assert clone(clf).get_params()["C"] == 3.0
+    fitted = small().fit(TEXTS, LABELS)
+    assert not hasattr(clone(fitted), "model_")
+
+
+def test_explain_names_the_features_that_pushed_the_decision():
+    clf = small().fit(TEXTS, LABELS)
+    top = clf.explain("Rome will not send soldiers.", top=3)
+    assert 1 <= len(top) <= 3
+    names = [name for name, _ in top]
+    assert all(weight > 0 for _, weight in top)
+    assert [w for _, w in top] == sorted((w for _, w in top), reverse=True)
+    assert any("not" in name or "refusal" in name or "neg:" in name for name in names)
+    assert clf.explain("Rome will not send soldiers.", stance="FAVOR") != top
+    with pytest.raises(ValueError, match="stance must be one of"):
+        clf.explain("x", stance="PRO")
+    with pytest.raises(ValueError, match="top must be"):
+        clf.explain("x", top=0)
+
+
+@pytest.mark.parametrize(
+    "labels, error, match",
+    [
+        (["PRO"] * 9, ValueError, "unknown labels"),
+        (["FAVOR"] * 9, ValueError, "two different labels"),
+        (LABELS[:5], ValueError, "9 texts but 5 labels"),
+        ("FAVOR", TypeError, "labels must be a list"),
+    ],
+)
+def test_bad_labels(labels, error, match):
+    with pytest.raises(error, match=match):
+        small().fit(TEXTS, labels)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"C": -1}, "C must be"),
+        ({"class_weight": "x"}, "class_weight"),
+        ({"calibration_cv": 1}, "calibration_cv"),
+    ],
+)
+def test_bad_params(params, match):
+    with pytest.raises(ValueError, match=match):
+        small(**params).fit(TEXTS, LABELS)
+
+
+def test_temperature_scaling_calibrates():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 2000)
+    # Scores three times too confident: the fitted temperature should undo that.
+    true_logits = rng.normal(size=(2000, 3))
+    true_logits[np.arange(2000), y] += 1.0
+    p = np.exp(true_logits) / np.exp(true_logits).sum(axis=1, keepdims=True)
+    y = np.array([rng.choice(3, p=row) for row in p])
+    assert 2.4 < fit_temperature(3 * true_logits, y) < 3.6
+
+
+def test_calibrated_classifier_has_a_temperature():
+    clf = StanceClassifier(featurizer=StanceFeaturizer(char_ngrams=None), calibration_cv=3)
+    clf.fit(TEXTS * 2, LABELS * 2)
+    assert clf.temperature_ > 0 and clf.temperature_ != 1.0
+
+
+def test_shipped_model_loads_and_labels():
+    model = stancelib.load_model()
+    assert list(model.classes_) == ["AGAINST", "FAVOR", "NONE"]
+    assert stancelib.load_model() is model  # cached
+    meta = read_metadata(DEFAULT_MODEL)
+    assert meta["cv"]["macro_f1"] > 0.5
+    assert meta["training_data"]["n_sentences"] == len(training_texts()[0])
+    assert stancelib.predict(["Ottawa will never send troops to Ukraine."]) == ["AGAINST"]
+
+
+def test_retraining_reproduces_the_shipped_model():
+    meta = read_metadata(DEFAULT_MODEL)
+    texts, y = training_texts()
+    from stancelib.data import file_sha256, training_path
+
+    assert meta["training_data"]["sha256"] == file_sha256(training_path())
+    clf = StanceClassifier(**meta["params"]).fit(texts, y)
+    shipped = stancelib.load_model()
+    probe = texts[::7] + [r["text"] for r in stancelib.data.validate_gold()]
+    assert list(clf.predict(probe)) == list(shipped.predict(probe))
+    assert np.allclose(clf.predict_proba(probe), shipped.predict_proba(probe), rtol=0, atol=1e-9)
+    assert clf.temperature_ == pytest.approx(shipped.temperature, abs=1e-9)
+
+
+def test_label_text_on_the_article():
+    article = stancelib.data.read_article()
+    rows = stancelib.label_text(article)
+    gold = stancelib.data.validate_gold()
+    assert [(r["start"], r["end"]) for r in rows] == [(g["start"], g["end"]) for g in gold]
+    assert all(article[r["start"] : r["end"]] == r["text"] for r in rows)
+    assert all(0 < r["confidence"] <= 1 and r["stance"] in stancelib.LABELS for r in rows)
+    json.dumps(rows)  # plain Python types

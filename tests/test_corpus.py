@@ -1,0 +1,109 @@
+"""The training corpus: size, balance, variety, and no copy of the gold article."""
+
+import re
+from collections import Counter
+from difflib import SequenceMatcher
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import cdist
+
+from stancelib import data
+
+WORD = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text.lower().replace("’", "'"))
+
+
+@pytest.fixture(scope="module")
+def train():
+    return data.validate_training()
+
+
+@pytest.fixture(scope="module")
+def gold():
+    return data.validate_gold()
+
+
+def test_size_and_balance(train):
+    counts = Counter(r["stance"] for r in train)
+    assert len(train) >= 1500
+    assert min(counts[label] for label in ("FAVOR", "AGAINST", "NONE")) >= 350
+
+
+def test_source_kinds_and_holders_vary(train):
+    kinds = Counter(r["source_kind"] for r in train)
+    assert set(kinds) == set(data.SOURCE_KINDS)
+    holders = {r["holder"] for r in train if r["holder"]}
+    assert len(holders) >= 150
+
+
+def test_no_training_sentence_shares_six_words_with_gold(train, gold):
+    grams = set()
+    for row in gold:
+        w = words(row["text"])
+        grams.update(tuple(w[i : i + 6]) for i in range(len(w) - 5))
+    offending = [
+        r["text"]
+        for r in train
+        if any(tuple(w[i : i + 6]) in grams for w in [words(r["text"])] for i in range(len(w) - 5))
+    ]
+    assert offending == []
+
+
+def test_no_training_sentence_is_close_to_a_gold_sentence(train, gold):
+    train_texts = [r["text"].lower() for r in train]
+    gold_texts = [g["text"].lower() for g in gold]
+    # rapidfuzz's Indel similarity is 2 * LCS / total length, an upper bound of difflib's
+    # ratio() (whose matching blocks never exceed the LCS), computed in C++ for all pairs;
+    # difflib then judges the few pairs above the bound.
+    bound = cdist(train_texts, gold_texts, scorer=Indel.normalized_similarity)
+    offending = [
+        (train_texts[i], gold[j]["id"])
+        for i, j in zip(*np.nonzero(bound > 0.6))
+        if SequenceMatcher(None, train_texts[i], gold_texts[j]).ratio() > 0.6
+    ]
+    assert offending == []
+
+
+def test_similarity_bound_holds():
+    a, b = "no plans to send troops there", "there are no plans to send any troops"
+    assert SequenceMatcher(None, a, b).ratio() <= Indel.normalized_similarity(a, b)
+
+
+def test_no_two_training_sentences_are_near_duplicates(train):
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, r in enumerate(train):
+        for w in set(words(r["text"])):
+            rows.append(i)
+            cols.append(vocab.setdefault(w, len(vocab)))
+    X = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(train), len(vocab)))
+    inter = (X @ X.T).tocoo()
+    size = np.asarray(X.sum(axis=1)).ravel()
+    upper = inter.row < inter.col
+    i, j, n = inter.row[upper], inter.col[upper], inter.data[upper]
+    jaccard = n / (size[i] + size[j] - n)
+    pairs = [
+        (train[a]["text"], train[b]["text"]) for a, b in zip(i[jaccard > 0.8], j[jaccard > 0.8])
+    ]
+    assert pairs == []
+
+
+def test_hard_phenomena_are_taught(train):
+    def count(pattern, stance):
+        return sum(
+            1 for r in train if r["stance"] == stance and re.search(pattern, r["text"], re.I)
+        )
+
+    assert count(r"\b(not|never) (be )?rul(e|ed|ing) out|not exclud", "FAVOR") >= 10
+    assert count(r"\bno plans?\b", "AGAINST") >= 10
+    warning = r"escalat|direct (conflict|war|confrontation|clash)|world war|legitimate target|nuclear"
+    assert count(warning + "|red line", "AGAINST") >= 30
+    assert count(r"peacekeep|reassurance force", "FAVOR") >= 20
+    assert count(r"\btrain(ers|ing)?\b|instructors?", "NONE") >= 10
+    assert count(r"\b(troops|soldiers|forces)\b", "NONE") >= 80

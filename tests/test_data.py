@@ -1,0 +1,156 @@
+"""The article fixture, the gold set, the training corpus and their loaders."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from stancelib import data
+from stancelib.labels import LABELS
+
+ARTICLE_SHA256 = "eced7dd2c7bfe774e03a8286a9a633f697f8d366dbd79c4c9766c1e6541c7b4c"
+
+
+def test_article_is_the_seed_byte_for_byte():
+    assert hashlib.sha256(data.article_path().read_bytes()).hexdigest() == ARTICLE_SHA256
+    seed = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article.txt"
+    if seed.exists():
+        assert seed.read_bytes() == data.article_path().read_bytes()
+
+
+def test_gold_validates_and_covers_the_article():
+    rows = data.validate_gold()
+    article = data.read_article()
+    assert [r["id"] for r in rows] == list(range(len(rows)))
+    covered = "".join(article[r["start"] : r["end"]] for r in rows)
+    assert "".join(covered.split()) == "".join(article.split())
+    assert {r["stance"] for r in rows} == set(LABELS)
+
+
+def test_gold_holders_follow_the_guidelines():
+    for row in data.validate_gold():
+        assert (row["holder"] is None) == (row["stance"] == "NONE"), row
+        if row["stance"] != "NONE" or row["note"]:
+            assert row["note"], row
+
+
+def test_load_gold_is_a_dataset_with_a_class_label():
+    gold = data.load_gold()
+    assert gold.num_rows == len(data.validate_gold())
+    assert gold.features["stance"].names == ["NONE", "AGAINST", "FAVOR"]
+    first = gold[1]
+    assert gold.features["stance"].int2str(first["stance"]) == "FAVOR"
+    assert data.read_article()[first["start"] : first["end"]] == first["text"]
+
+
+def test_load_training_is_a_dataset_with_a_class_label():
+    train = data.load_training()
+    assert train.features["stance"].names == list(LABELS)
+    assert set(train.column_names) == {"text", "stance", "holder", "source_kind"}
+
+
+def write_gold(tmp_path, rows, raw_lines=()):
+    path = tmp_path / "gold.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows] + list(raw_lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def gold_rows():
+    return data.validate_gold()
+
+
+def test_malformed_json_names_file_and_line(tmp_path, gold_rows):
+    path = write_gold(tmp_path, gold_rows[:3], ['{"id": 3, "start": '])
+    with pytest.raises(data.DataFileError, match=r"gold\.jsonl, line 4: malformed JSON"):
+        data.validate_gold(path)
+
+
+def test_unknown_label_names_file_and_line(tmp_path, gold_rows):
+    rows = [dict(r) for r in gold_rows]
+    rows[2]["stance"] = "PRO"
+    path = write_gold(tmp_path, rows)
+    with pytest.raises(data.DataFileError, match=r"line 3: unknown stance 'PRO'"):
+        data.validate_gold(path)
+
+
+def test_wrong_offsets_name_file_and_line(tmp_path, gold_rows):
+    rows = [dict(r) for r in gold_rows]
+    rows[4]["start"] += 1
+    path = write_gold(tmp_path, rows)
+    with pytest.raises(data.DataFileError, match=r"line 5: text does not match"):
+        data.validate_gold(path)
+
+
+def test_missing_sentence_is_reported(tmp_path, gold_rows):
+    rows = [dict(r) for r in gold_rows[:10]] + [dict(r) for r in gold_rows[11:]]
+    for i, r in enumerate(rows):
+        r["id"] = i
+    path = write_gold(tmp_path, rows)
+    with pytest.raises(data.DataFileError, match=r"line 11: article text .* is in no sentence"):
+        data.validate_gold(path)
+
+
+def test_missing_field_and_wrong_type(tmp_path, gold_rows):
+    rows = [dict(r) for r in gold_rows]
+    del rows[0]["holder"]
+    with pytest.raises(data.DataFileError, match="line 1: missing field 'holder'"):
+        data.validate_gold(write_gold(tmp_path, rows))
+    rows = [dict(r) for r in gold_rows]
+    rows[1]["start"] = "38"
+    with pytest.raises(data.DataFileError, match="line 2: field 'start' should be int"):
+        data.validate_gold(write_gold(tmp_path, rows))
+
+
+def test_missing_empty_and_non_utf8_files(tmp_path):
+    with pytest.raises(data.DataFileError, match="file not found"):
+        data.validate_gold(tmp_path / "nope.jsonl")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    with pytest.raises(data.DataFileError, match="file is empty"):
+        data.validate_training(empty)
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(b'{"text": "ok"}\n{"text": "caf\xe9"}\n')
+    with pytest.raises(data.DataFileError, match="line 2: not valid UTF-8"):
+        data.validate_training(latin)
+
+
+def test_training_holder_must_match_stance(tmp_path):
+    path = tmp_path / "train.jsonl"
+    row = {
+        "text": "No troops.",
+        "stance": "NONE",
+        "holder": "Someone",
+        "source_kind": "headline",
+    }
+    path.write_text(json.dumps(row) + "\n")
+    with pytest.raises(data.DataFileError, match="line 1: holder must be null"):
+        data.validate_training(path)
+
+
+def test_load_hub_reads_a_local_dataset_folder(tmp_path):
+    folder = tmp_path / "hub_dataset"
+    folder.mkdir()
+    rows = [
+        {"text": "We will send troops.", "stance": "favor"},
+        {"text": "Never.", "stance": "AGAINST"},
+        {"text": "Rain.", "stance": "NONE"},
+    ]
+    (folder / "train.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    ds = data.load_hub(str(folder))
+    assert ds.features["stance"].names == list(LABELS)
+    assert [ds.features["stance"].int2str(s) for s in ds["stance"]] == [
+        "FAVOR",
+        "AGAINST",
+        "NONE",
+    ]
+
+
+def test_load_hub_refuses_unknown_labels(tmp_path):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text(json.dumps({"text": "x", "stance": "PRO"}) + "\n")
+    with pytest.raises(ValueError, match="unknown stance values"):
+        data.load_hub(str(folder))
