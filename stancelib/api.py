@@ -68,8 +68,9 @@ def _model(model: StanceModel | None) -> StanceModel:
     if model is None:
         return load_model()
     if not hasattr(model, "predict_proba"):
-        raise TypeError(f"model must be a StanceModel or a fitted StanceClassifier, "
-                        f"got {type(model).__name__}")
+        raise TypeError(
+            f"model must be a StanceModel or a fitted StanceClassifier, got {type(model).__name__}"
+        )
     return model
 
 

@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from .features import StanceFeaturizer
 from .labels import LABELS
@@ -23,7 +24,7 @@ __all__ = ["StanceClassifier"]
 
 def check_labels(labels: Any, n: int) -> np.ndarray:
     """Stance labels as an array of str, checked against the label set."""
-    if labels is None or isinstance(labels, str | bytes):
+    if labels is None or isinstance(labels, str | bytes) or not isinstance(labels, Iterable):
         raise TypeError(f"labels must be a list of str among {list(LABELS)}, got {labels!r}")
     y = np.asarray(list(labels), dtype=object)
     if len(y) != n:
@@ -122,12 +123,16 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def _fit_linear(self, texts: list[str], y: np.ndarray):
         featurizer = clone(self.featurizer) if self.featurizer is not None else StanceFeaturizer()
         X = featurizer.fit_transform(texts)
-        linear = LogisticRegression(
-            C=self.C,
-            class_weight=self.class_weight,
-            max_iter=self.max_iter,
-            random_state=self.random_state,
-        ).fit(X, y)
+        # L-BFGS on a sparse matrix does only small dense BLAS work; threaded BLAS made fits
+        # up to 14x slower on a busy 2-core machine, and one thread keeps float sums, hence
+        # coefficients, identical from machine to machine.
+        with threadpool_limits(limits=1):
+            linear = LogisticRegression(
+                C=self.C,
+                class_weight=self.class_weight,
+                max_iter=self.max_iter,
+                random_state=self.random_state,
+            ).fit(X, y)
         return featurizer, linear
 
     def fit(self, X: Iterable[str], y: Iterable[str]) -> StanceClassifier:

@@ -120,7 +120,9 @@ def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     text = _read_text(path)
     if not text.strip():
         raise DataFileError(path, "file is empty")
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: str.splitlines() also breaks at U+2028, U+0085 ..., which JSON
+    # leaves unescaped inside strings, and would miscount the lines.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -85,8 +85,12 @@ class _Lexicon:
     def match(self, ngrams: list[tuple[int, np.ndarray, np.ndarray]], t_row: np.ndarray):
         """(row, family, phrase) of every phrase found."""
         found = []
+        phrases = self.phrase_keys  # sorted and unique
         for _, first, keys in ngrams:
-            hit = np.flatnonzero(np.isin(keys, self.phrase_keys))
+            # Membership by binary search in the few hundred phrase keys: np.isin would
+            # sort every n-gram key of the batch instead.
+            at = np.minimum(np.searchsorted(phrases, keys), len(phrases) - 1)
+            hit = np.flatnonzero(phrases[at] == keys)
             for row, key in zip(t_row[first[hit]].tolist(), keys[hit].tolist()):
                 for family, phrase in self.names[key]:
                     found.append((row, family, phrase))

@@ -250,6 +250,8 @@ def follows(marked: np.ndarray, token_row: np.ndarray, window: int) -> np.ndarra
     """For each token, the index of the nearest marked token among the `window` tokens
     before it in the same sentence, or -1."""
     index = np.arange(len(marked))
+    if not len(index):  # no token in the whole batch (empty or punctuation-only texts)
+        return index
     last = np.maximum.accumulate(np.where(marked, index, -1))
     # A token's own mark does not count: look at the previous token's view.
     last = np.concatenate(([-1], last[:-1]))

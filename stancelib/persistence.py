@@ -58,9 +58,11 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _atomic_write(path: Path, write) -> None:
+def _write_temporary(path: Path, write) -> Path:
+    """Write a hidden temporary file beside `path` and return it; remove it on failure."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
@@ -69,13 +71,15 @@ def _atomic_write(path: Path, write) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the model from others
-        os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    return tmp
 
 
-def save_model(model: StanceModel, path: str | Path, metadata: dict[str, Any] | None = None) -> Path:
+def save_model(
+    model: StanceModel, path: str | Path, metadata: dict[str, Any] | None = None
+) -> Path:
     """Write a model with joblib and its metadata, with the file's SHA-256, beside it.
 
     Parameters
@@ -96,16 +100,28 @@ def save_model(model: StanceModel, path: str | Path, metadata: dict[str, Any] | 
 
     model = getattr(model, "model_", model)
     if not isinstance(model, StanceModel):
-        raise TypeError(f"model must be a StanceModel or a fitted StanceClassifier, "
-                        f"got {type(model).__name__}")
+        raise TypeError(
+            f"model must be a StanceModel or a fitted StanceClassifier, got {type(model).__name__}"
+        )
     path = Path(path)
     meta = {**model.metadata, **(metadata or {}), "versions": versions()}
     model.metadata = meta
-    _atomic_write(path, lambda fh: joblib.dump(model, fh, compress=3))
-    meta = {**meta, "sha256": file_sha256(path)}
     side = sidecar_path(path)
-    text = json.dumps(meta, indent=2, sort_keys=True) + "\n"
-    _atomic_write(side, lambda fh: fh.write(text.encode("utf-8")))
+    # Both files are written in full to temporary files before either is renamed into
+    # place, so a crash while writing leaves any earlier model and sidecar untouched.
+    tmp_model = _write_temporary(path, lambda fh: joblib.dump(model, fh, compress=3))
+    tmp_side = None
+    try:
+        meta = {**meta, "sha256": file_sha256(tmp_model)}
+        text = json.dumps(meta, indent=2, sort_keys=True) + "\n"
+        tmp_side = _write_temporary(side, lambda fh: fh.write(text.encode("utf-8")))
+        os.replace(tmp_model, path)
+        os.replace(tmp_side, side)
+    except BaseException:
+        tmp_model.unlink(missing_ok=True)
+        if tmp_side is not None:
+            tmp_side.unlink(missing_ok=True)
+        raise
     return side
 
 
@@ -145,16 +161,19 @@ def load_model_file(path: str | Path | None = None, *, trusted: bool = False) ->
     try:
         model = joblib.load(path)
     except Exception as exc:
-        raise ModelFileError(f"{path}: cannot read the model file ({type(exc).__name__}: "
-                             f"{exc})") from exc
+        raise ModelFileError(
+            f"{path}: cannot read the model file ({type(exc).__name__}: {exc})"
+        ) from exc
     if not isinstance(model, StanceModel):
-        raise ModelFileError(f"{path}: not a stancelib model (found a "
-                             f"{type(model).__name__})")
+        raise ModelFileError(f"{path}: not a stancelib model (found a {type(model).__name__})")
     saved = model.metadata.get("versions", {})
     current = versions()
     differ = {k: (v, current.get(k)) for k, v in saved.items() if current.get(k) != v}
     if differ:
         detail = ", ".join(f"{k} {old} (now {new})" for k, (old, new) in sorted(differ.items()))
-        warnings.warn(f"{path}: model saved with {detail}; predictions may differ",
-                      ModelVersionWarning, stacklevel=3)
+        warnings.warn(
+            f"{path}: model saved with {detail}; predictions may differ",
+            ModelVersionWarning,
+            stacklevel=3,
+        )
     return model

@@ -28,6 +28,8 @@ _ABBREVIATIONS = frozenset(
     inc ltd corp co e.g i.e u.s u.k u.n u.s.a a.m p.m""".split()
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)$")
+# The first non-space character (``\S`` and ``str.isspace`` agree on every code point).
+_NON_SPACE = re.compile(r"\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +103,12 @@ def split_sentences(text: str) -> list[Sentence]:
     ['No troops.', '“Never,” he said.', 'jens stoltenberg,']
     """
     if not isinstance(text, str):
-        raise TypeError(
-            f"split_sentences expects a str, got {type(text).__name__}; "
-            "decode bytes first, e.g. data.decode('utf-8')"
+        hint = (
+            "; decode bytes first, e.g. data.decode('utf-8')"
+            if isinstance(text, bytes | bytearray)
+            else ""
         )
+        raise TypeError(f"split_sentences expects a str, got {type(text).__name__}{hint}")
     if len(text) > MAX_CHARS:
         raise ValueError(
             f"text has {len(text):,} characters, more than the limit of {MAX_CHARS:,}; "
@@ -160,10 +164,12 @@ def _ends_sentence(text: str, match: re.Match[str], end: int) -> bool:
     nxt = text[after]
     punct = match.group(0).rstrip(_CLOSERS)
     if nxt.isspace():
-        rest = text[after:end].lstrip()
-        if not rest:
+        # Search rather than slice: slicing the rest of the block at every full stop
+        # made a long block without line breaks quadratic.
+        rest = _NON_SPACE.search(text, after, end)
+        if rest is None:
             return False
-        if punct.endswith(("...", "\u2026")) and rest[0].islower():
+        if punct.endswith(("...", "\u2026")) and text[rest.start()].islower():
             return False
         return not (punct == "." and _is_abbreviation(text, match.start()))
     if punct != "." or not _GLUED_START.match(text, after, end):

@@ -116,7 +116,7 @@ def search(
     for values in itertools.product(*grid.values()):
         params = dict(zip(grid, values))
         scores = cross_validate(
-            StanceClassifier(**params),
+            make_estimator(params, random_state),
             texts,
             y,
             n_splits=n_splits,
@@ -217,7 +217,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             texts, y = training_texts(args.data)
             say(f"searching {SEARCH_GRID} by {args.folds}-fold CV on {len(texts)} sentences")
             results = search(texts, y, n_splits=args.folds, random_state=args.seed, progress=say)
-            print(f"best: {results[0]['params']} macro-F1 {results[0]['macro_f1']:.3f}")
+            for rank, row in enumerate(results, start=1):
+                print(
+                    f"{rank:2d}. {row['params']}  macro-F1 {row['macro_f1']:.3f} "
+                    f"(+/- {row['macro_f1_std']:.3f})  F_avg {row['f_avg']:.3f}"
+                )
         else:
             _, meta = train(
                 args.data,

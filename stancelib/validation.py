@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
 from typing import Any
 
 __all__ = ["check_text", "check_texts"]
@@ -13,27 +13,40 @@ def check_text(text: Any, name: str = "text") -> str:
     if isinstance(text, str):
         return text
     if isinstance(text, bytes | bytearray):
-        raise TypeError(f"{name} must be a str, got bytes; decode it first, e.g. "
-                        f"{name}.decode('utf-8')")
+        raise TypeError(
+            f"{name} must be a str, got bytes; decode it first, e.g. {name}.decode('utf-8')"
+        )
     if isinstance(text, list | tuple):
-        raise TypeError(f"{name} must be one str, got a {type(text).__name__}; "
-                        "use predict() for a list of sentences")
+        raise TypeError(
+            f"{name} must be one str, got a {type(text).__name__}; "
+            "use predict() for a list of sentences"
+        )
     raise TypeError(f"{name} must be a str, got {type(text).__name__}")
 
 
 def check_texts(texts: Any, *, allow_empty: bool = True, name: str = "texts") -> list[str]:
     """Return `texts` as a list of ``str``, or raise ``TypeError``/``ValueError``.
 
-    Accepts any iterable of strings (list, tuple, NumPy array, pandas Series, generator);
-    refuses a bare string, which would otherwise be read as a list of characters.
+    Accepts any ordered iterable of strings (list, tuple, NumPy array, pandas Series,
+    generator); refuses a bare string, which would otherwise be read as a list of
+    characters, and a dict or a set, whose order would not match the results.
     """
     if texts is None:
         raise TypeError(f"{name} must be a list of str, got None")
     if isinstance(texts, str):
-        raise TypeError(f"{name} must be a list of str, got a single str; wrap it in a list "
-                        "([text]) or use label_text() for a whole article")
+        raise TypeError(
+            f"{name} must be a list of str, got a single str; wrap it in a list "
+            "([text]) or use label_text() for a whole article"
+        )
     if isinstance(texts, bytes | bytearray):
         raise TypeError(f"{name} must be a list of str, got bytes")
+    if isinstance(texts, Mapping | Set):
+        # A dict would be read as its keys and a set in no fixed order: results could
+        # not be matched back to the input.
+        raise TypeError(
+            f"{name} must be a list of str, got a {type(texts).__name__}; pass an ordered "
+            "sequence such as list(...)"
+        )
     if not isinstance(texts, Iterable):
         raise TypeError(f"{name} must be a list of str, got {type(texts).__name__}")
     out = list(texts)

@@ -102,7 +102,9 @@ def test_hard_phenomena_are_taught(train):
 
     assert count(r"\b(not|never) (be )?rul(e|ed|ing) out|not exclud", "FAVOR") >= 10
     assert count(r"\bno plans?\b", "AGAINST") >= 10
-    warning = r"escalat|direct (conflict|war|confrontation|clash)|world war|legitimate target|nuclear"
+    warning = (
+        r"escalat|direct (conflict|war|confrontation|clash)|world war|legitimate target|nuclear"
+    )
     assert count(warning + "|red line", "AGAINST") >= 30
     assert count(r"peacekeep|reassurance force", "FAVOR") >= 20
     assert count(r"\btrain(ers|ing)?\b|instructors?", "NONE") >= 10

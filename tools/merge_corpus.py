@@ -22,7 +22,9 @@ def main(parts: list[str]) -> None:
                 if row["text"] not in seen:
                     seen.add(row["text"])
                     rows.append({k: row[k] for k in FIELDS})
-    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     print(f"wrote {len(rows)} sentences to {out}")
 
 

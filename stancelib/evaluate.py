@@ -1,0 +1,824 @@
+"""Evaluate a stance model on the annotated article, with baselines side by side.
+
+Usage::
+
+    python -m stancelib.evaluate                  # the shipped model on the shipped gold
+    python -m stancelib.evaluate --json report.json
+    python -m stancelib.evaluate --cv             # also 5-fold CV on the training corpus
+    python -m stancelib.evaluate --ablation       # gold and CV with each feature family off
+    python -m stancelib.evaluate --help
+
+The report (:func:`evaluate`) is a dict that :func:`format_report` prints and ``--json``
+writes as is. Its shape::
+
+    {"metadata": {"model": {"path", "sha256", "cv", "training_data"},
+                  "gold": {"path", "sha256", "n_sentences"}, "article": {"path", "sha256"},
+                  "train": {"path", "sha256", "n_sentences"} or null,
+                  "versions": {...}, "seed", "resamples", "level"},
+     "model": {"macro_f1", "f_avg", "accuracy", "kappa",
+               "per_class": {LABEL: {"precision", "recall", "f1", "support"}},
+               "ci": {"macro_f1": [low, high], "f_avg": [low, high]},
+               "confusion_matrix": {"labels": [...], "matrix": [[...]]},
+               "predictions": [{"id", "text", "holder", "gold", "pred", "confidence"}],
+               "errors": [the predictions whose pred differs from gold]},
+     "baselines": {"majority" | "keyword" | "tfidf_logreg":
+                   {"macro_f1", "f_avg", "accuracy", "kappa", "per_class",
+                    "confusion_matrix"}},
+     "actors": [{"holder", "n_sentences", "gold", "pred", "gold_counts", "pred_counts",
+                 "correct"}],
+     "actor_accuracy": float or null,
+     "cv": {...} (with --cv), "ablation": {...} (with --ablation)}
+
+Actor level. A holder's sentences are the gold sentences that name that holder and carry a
+gold stance (``FAVOR`` or ``AGAINST``). The holder's gold stance is the majority of their
+gold stances, and the predicted stance is the majority of the *stance-bearing predictions*
+on the same sentences: sentences predicted ``NONE`` abstain. When every one of the holder's
+sentences is predicted ``NONE`` the predicted stance is ``NONE``, and when ``FAVOR`` and
+``AGAINST`` tie (by gold or by prediction) the stance is ``NONE`` too, as undecided. A
+holder counts as correct when the predicted stance equals the gold stance, so a holder the
+model never recognises, or on whom it is split, counts as wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import data
+from .baselines import BASELINES
+from .extract import FAMILIES
+from .labels import LABELS, STANCE_LABELS
+from .metrics import HEADLINE, bootstrap_ci, stance_scores
+from .persistence import DEFAULT_MODEL, ModelFileError, versions
+
+__all__ = [
+    "ABLATIONS",
+    "ablation",
+    "actor_stances",
+    "cross_validation",
+    "evaluate",
+    "format_report",
+    "headline",
+    "main",
+]
+
+#: Featurizer parameters that switch each feature family off, for the ablation.
+ABLATIONS: dict[str, dict[str, Any]] = {
+    "word": {"word_ngrams": None},
+    "char": {"char_ngrams": None},
+    "negation": {"negation": False},
+    "deployment": {"deployment": False},
+    "cues": {"cues": False},
+    "reported_speech": {"reported_speech": False},
+}
+assert tuple(ABLATIONS) == FAMILIES, "every feature family needs an ablation setting"
+
+#: Classifier parameters read from a model's metadata to rebuild it for --cv/--ablation.
+_REBUILT_PARAMS = ("C", "class_weight", "max_iter")
+_LEVEL = 0.95
+Progress = Callable[[str], None]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _display_path(path: str | Path | None) -> str | None:
+    """A path relative to the working directory when it is below it, else absolute."""
+    if path is None:
+        return None
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _file_info(path: Path) -> dict[str, Any]:
+    return {"path": _display_path(path), "sha256": data.file_sha256(path)}
+
+
+def _resolve_model(model: Any) -> tuple[Any, Path | None]:
+    """The model object and its file (None for a model passed in memory)."""
+    if model is None or isinstance(model, str | Path):
+        from .api import load_model
+
+        path = DEFAULT_MODEL if model is None else Path(model)
+        return load_model(path), path
+    if not hasattr(model, "predict_proba") or not hasattr(model, "classes_"):
+        raise TypeError(
+            "model must be a path, a StanceModel or a fitted StanceClassifier, "
+            f"got {type(model).__name__}"
+        )
+    return model, None
+
+
+def _model_metadata(model: Any) -> dict[str, Any]:
+    meta = getattr(getattr(model, "model_", model), "metadata", None)
+    return meta if isinstance(meta, dict) else {}
+
+
+def _read_gold(gold: str | Path | None, article: str | Path | None) -> list[dict[str, Any]]:
+    """Gold rows (id, text, holder, stance as a name), loaded with :func:`data.load_gold`."""
+    dataset = data.load_gold(gold, article)
+    names = dataset.features["stance"].names
+    return [
+        {
+            "id": int(row["id"]),
+            "text": row["text"],
+            "holder": row["holder"],
+            "stance": names[row["stance"]],
+        }
+        for row in dataset
+    ]
+
+
+def _scores(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
+    """stance_scores with the confusion matrix labelled."""
+    scores = stance_scores(y_true, y_pred)
+    scores["confusion_matrix"] = {"labels": list(LABELS), "matrix": scores["confusion_matrix"]}
+    return scores
+
+
+def _majority(counts: Counter) -> str:
+    """FAVOR or AGAINST by majority of `counts`; NONE when neither is counted or they tie."""
+    favor, against = counts.get("FAVOR", 0), counts.get("AGAINST", 0)
+    if favor > against:
+        return "FAVOR"
+    if against > favor:
+        return "AGAINST"
+    return "NONE"
+
+
+def _estimator_params(model_metadata: dict[str, Any]) -> dict[str, Any]:
+    recorded = model_metadata.get("params")
+    if not isinstance(recorded, dict):
+        return {}
+    return {k: recorded[k] for k in _REBUILT_PARAMS if k in recorded}
+
+
+# ----------------------------------------------------------------------- the report
+
+
+def actor_stances(
+    holders: Sequence[str | None], gold: Sequence[str], pred: Sequence[str]
+) -> tuple[list[dict[str, Any]], float | None]:
+    """The actor table: each gold holder's stance by gold and by prediction.
+
+    See the module docstring for how ties and sentences predicted ``NONE`` are handled.
+
+    Parameters
+    ----------
+    holders : list of str or None
+        The gold holder of each sentence (None for no holder).
+    gold, pred : list of str
+        Gold and predicted stance of each sentence.
+
+    Returns
+    -------
+    (list of dict, float or None)
+        One row per holder, in order of first appearance: ``holder``, ``n_sentences``,
+        ``gold``, ``pred``, ``gold_counts``, ``pred_counts`` (``{label: count}``) and
+        ``correct``; and the share of holders whose stance is right (None without holders).
+
+    Examples
+    --------
+    >>> rows, share = actor_stances(
+    ...     ["Ann", "Ann", "Bob", None], ["FAVOR", "FAVOR", "AGAINST", "NONE"],
+    ...     ["FAVOR", "NONE", "NONE", "NONE"])
+    >>> [(r["holder"], r["gold"], r["pred"], r["correct"]) for r in rows], share
+    ([('Ann', 'FAVOR', 'FAVOR', True), ('Bob', 'AGAINST', 'NONE', False)], 0.5)
+    """
+    if not len(holders) == len(gold) == len(pred):
+        raise ValueError(
+            f"got {len(holders)} holders, {len(gold)} gold labels and {len(pred)} predictions"
+        )
+    groups: dict[str, list[int]] = {}
+    for i, (holder, stance) in enumerate(zip(holders, gold)):
+        if holder and holder.strip() and stance in STANCE_LABELS:
+            groups.setdefault(holder.strip(), []).append(i)
+    rows = []
+    for holder, idx in groups.items():
+        gold_counts = Counter(gold[i] for i in idx)
+        pred_counts = Counter(pred[i] for i in idx)
+        gold_stance, pred_stance = _majority(gold_counts), _majority(pred_counts)
+        rows.append(
+            {
+                "holder": holder,
+                "n_sentences": len(idx),
+                "gold": gold_stance,
+                "pred": pred_stance,
+                "gold_counts": {label: gold_counts.get(label, 0) for label in LABELS},
+                "pred_counts": {label: pred_counts.get(label, 0) for label in LABELS},
+                "correct": gold_stance == pred_stance,
+            }
+        )
+    share = sum(r["correct"] for r in rows) / len(rows) if rows else None
+    return rows, share
+
+
+def evaluate(
+    model: Any = None,
+    gold: str | Path | None = None,
+    train: str | Path | None = None,
+    *,
+    article: str | Path | None = None,
+    baselines: bool = True,
+    resamples: int = 1000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Score a stance model on a gold article, with baselines, intervals and actors.
+
+    Parameters
+    ----------
+    model : str, Path, StanceModel or fitted StanceClassifier, optional
+        A model file (its SHA-256 is checked) or a model in memory; defaults to the
+        shipped model.
+    gold : str or Path, optional
+        Gold JSONL; defaults to ``fixtures/article_gold.jsonl``.
+    train : str or Path, optional
+        Training corpus the baselines are fitted on; defaults to ``fixtures/train.jsonl``.
+        Not read when `baselines` is False.
+    article : str or Path, optional
+        The article the gold offsets refer to; defaults to ``fixtures/article.txt``.
+    baselines : bool, default=True
+        Also score the majority, keyword and TF-IDF + logistic regression baselines.
+    resamples : int, default=1000
+        Bootstrap resamples for the 95% confidence intervals of the model's figures.
+    seed : int, default=0
+        Seeds the bootstrap.
+
+    Returns
+    -------
+    dict
+        The report; its shape is described in the module docstring.
+
+    Raises
+    ------
+    DataFileError
+        A gold, article or training file is missing or malformed (names file and line).
+    ModelFileError
+        The model file is missing, tampered with or not a stancelib model.
+    """
+    if not isinstance(resamples, int) or isinstance(resamples, bool) or resamples < 1:
+        raise ValueError(f"resamples must be an int >= 1, got {resamples!r}")
+    gold_file = Path(gold) if gold is not None else data.gold_path()
+    article_file = Path(article) if article is not None else data.article_path()
+    rows = _read_gold(gold_file, article_file)
+    estimator, model_file = _resolve_model(model)
+    texts = [r["text"] for r in rows]
+    y_true = [r["stance"] for r in rows]
+
+    proba = np.asarray(estimator.predict_proba(texts), dtype=float)
+    best = proba.argmax(axis=1)
+    classes = [str(c) for c in estimator.classes_]
+    y_pred = [classes[k] for k in best]
+    predictions = [
+        {
+            "id": r["id"],
+            "text": r["text"],
+            "holder": r["holder"],
+            "gold": r["stance"],
+            "pred": pred,
+            "confidence": float(proba[i, best[i]]),
+        }
+        for i, (r, pred) in enumerate(zip(rows, y_pred))
+    ]
+    ci = bootstrap_ci(y_true, y_pred, n_resamples=resamples, level=_LEVEL, seed=seed)
+    scored = _scores(y_true, y_pred)
+    report_model = {
+        **{name: scored[name] for name in HEADLINE},
+        "per_class": scored["per_class"],
+        "ci": {name: [ci[name]["low"], ci[name]["high"]] for name in ("macro_f1", "f_avg")},
+        "confusion_matrix": scored["confusion_matrix"],
+        "predictions": predictions,
+        "errors": [p for p in predictions if p["gold"] != p["pred"]],
+    }
+
+    train_info = None
+    baseline_reports: dict[str, Any] = {}
+    if baselines:
+        from .train import training_texts
+
+        train_file = Path(train) if train is not None else data.training_path()
+        train_texts, train_y = training_texts(train_file)
+        train_info = {**_file_info(train_file), "n_sentences": len(train_texts)}
+        for name, factory in BASELINES.items():
+            fitted = factory().fit(train_texts, train_y)
+            scored = _scores(y_true, [str(p) for p in fitted.predict(texts)])
+            baseline_reports[name] = {
+                **{key: scored[key] for key in HEADLINE},
+                "per_class": scored["per_class"],
+                "confusion_matrix": scored["confusion_matrix"],
+            }
+
+    actors, actor_accuracy = actor_stances([r["holder"] for r in rows], y_true, y_pred)
+    model_meta = _model_metadata(estimator)
+    metadata = {
+        "model": {
+            "path": _display_path(model_file),
+            "sha256": data.file_sha256(model_file) if model_file is not None else None,
+            "cv": model_meta.get("cv"),
+            "training_data": model_meta.get("training_data"),
+            "params": model_meta.get("params"),
+        },
+        "gold": {**_file_info(gold_file), "n_sentences": len(rows)},
+        "article": _file_info(article_file),
+        "train": train_info,
+        "versions": {**versions(), "python": platform.python_version()},
+        "seed": seed,
+        "resamples": resamples,
+        "level": _LEVEL,
+    }
+    return {
+        "metadata": metadata,
+        "model": report_model,
+        "baselines": baseline_reports,
+        "actors": actors,
+        "actor_accuracy": actor_accuracy,
+    }
+
+
+def cross_validation(
+    train: str | Path | None = None,
+    *,
+    params: dict[str, Any] | None = None,
+    n_splits: int = 5,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Stratified k-fold cross-validation of a StanceClassifier on the training corpus.
+
+    Always recomputed (it fits `n_splits` models), with :func:`stancelib.train.cross_validate`,
+    the figure used for model selection.
+
+    Parameters
+    ----------
+    train : str or Path, optional
+        Training corpus; defaults to ``fixtures/train.jsonl``.
+    params : dict, optional
+        StanceClassifier parameters (``featurizer__`` keys go to the featurizer); defaults
+        to the classifier's defaults, the shipped configuration.
+    n_splits : int, default=5
+    seed : int, default=0
+        Seeds the folds and the classifier.
+    progress : callable, optional
+        Called with a message after each fold.
+
+    Returns
+    -------
+    dict
+        ``macro_f1``, ``macro_f1_std``, ``f_avg``, ``f_avg_std``, ``folds``, ``n_splits``,
+        ``random_state``, ``params`` and ``train`` (path and SHA-256 of the corpus).
+    """
+    from .train import cross_validate, make_estimator, training_texts
+
+    train_file = Path(train) if train is not None else data.training_path()
+    texts, y = training_texts(train_file)
+    params = dict(params or {})
+    if progress:
+        progress(f"cross-validating on {len(texts)} sentences ({n_splits} folds)")
+    out = cross_validate(
+        make_estimator(params, seed),
+        texts,
+        y,
+        n_splits=n_splits,
+        random_state=seed,
+        progress=progress,
+    )
+    out.pop("predictions", None)
+    out["params"] = params
+    out["train"] = {**_file_info(train_file), "n_sentences": len(texts)}
+    return out
+
+
+def ablation(
+    gold: str | Path | None = None,
+    train: str | Path | None = None,
+    *,
+    article: str | Path | None = None,
+    params: dict[str, Any] | None = None,
+    cv: bool = True,
+    n_splits: int = 5,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Gold and cross-validation figures with each feature family switched off in turn.
+
+    For the full configuration and each family of :data:`ABLATIONS`, a StanceClassifier is
+    cross-validated on the training corpus and fitted on all of it to label the gold
+    sentences. The gold figures are reported only: nothing is chosen from them.
+
+    Parameters
+    ----------
+    gold, train, article : str or Path, optional
+        Default to the shipped fixtures.
+    params : dict, optional
+        StanceClassifier parameters to start from; defaults to the classifier's defaults.
+    cv : bool, default=True
+        Also cross-validate each configuration (``n_splits`` more fits each); without it
+        the rows carry gold figures only and ``cv`` is None.
+    n_splits : int, default=5
+    seed : int, default=0
+    progress : callable, optional
+        Called with a message as each configuration starts and ends.
+
+    Returns
+    -------
+    dict
+        ``rows``: one per configuration, ``removed`` (None for the full model, else the
+        family switched off), ``gold`` and ``cv`` (each ``{"macro_f1", "f_avg"}``, CV with
+        ``*_std`` too); and ``n_splits``, ``seed``.
+    """
+    from .train import cross_validate, make_estimator, training_texts
+
+    rows = _read_gold(gold, article)
+    gold_texts, y_gold = [r["text"] for r in rows], [r["stance"] for r in rows]
+    texts, y = training_texts(train)
+    base = dict(params or {})
+    configs: list[tuple[str | None, dict[str, Any]]] = [(None, {})]
+    configs += [(family, off) for family, off in ABLATIONS.items()]
+    out_rows = []
+    for i, (removed, off) in enumerate(configs, start=1):
+        label = "full model" if removed is None else f"without {removed}"
+        if progress:
+            progress(f"ablation {i}/{len(configs)}: {label}")
+        config = {**base, **{f"featurizer__{k}": v for k, v in off.items()}}
+        estimator = make_estimator(config, seed)
+        scores = None
+        if cv:
+            scores = cross_validate(estimator, texts, y, n_splits=n_splits, random_state=seed)
+            scores = {k: scores[k] for k in ("macro_f1", "macro_f1_std", "f_avg", "f_avg_std")}
+        fitted = estimator.set_params(calibration_cv=None).fit(texts, y)
+        scored = stance_scores(y_gold, [str(p) for p in fitted.predict(gold_texts)])
+        row = {
+            "removed": removed,
+            "gold": {"macro_f1": scored["macro_f1"], "f_avg": scored["f_avg"]},
+            "cv": scores,
+        }
+        out_rows.append(row)
+        if progress:
+            cv_text = f", CV macro-F1 {scores['macro_f1']:.3f}" if scores else ""
+            progress(f"  {label}: gold macro-F1 {row['gold']['macro_f1']:.3f}{cv_text}")
+    return {"rows": out_rows, "n_splits": n_splits if cv else None, "seed": seed, "params": base}
+
+
+# ----------------------------------------------------------------------- formatting
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    align: str | None = None,
+    indent: str = "  ",
+) -> str:
+    """A plain-text table; `align` has one ``l`` or ``r`` per column (default: ``l`` then
+    ``r``s)."""
+    align = align or "l" + "r" * (len(headers) - 1)
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[j]) for row in cells) for j in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        parts = [
+            cell.ljust(widths[j]) if align[j] == "l" else cell.rjust(widths[j])
+            for j, cell in enumerate(row)
+        ]
+        return (indent + "  ".join(parts)).rstrip()
+
+    rule = indent + "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
+
+
+def _shorten(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _interval(pair: Sequence[float] | None) -> str:
+    return "" if pair is None else f"[{pair[0]:.3f}, {pair[1]:.3f}]"
+
+
+def headline(report: dict[str, Any]) -> str:
+    """The one-line summary that ``--quiet`` prints.
+
+    Examples
+    --------
+    >>> report = {"model": {"macro_f1": 0.5, "f_avg": 0.4, "accuracy": 0.6, "kappa": 0.3,
+    ...                     "ci": {"macro_f1": [0.3, 0.7], "f_avg": [0.2, 0.6]}},
+    ...           "actors": [], "actor_accuracy": None}
+    >>> headline(report)
+    'macro-F1 0.500 [0.300, 0.700]  F_avg 0.400 [0.200, 0.600]  accuracy 0.600  kappa 0.300'
+    """
+    m = report["model"]
+    line = (
+        f"macro-F1 {m['macro_f1']:.3f} {_interval(m['ci']['macro_f1'])}  "
+        f"F_avg {m['f_avg']:.3f} {_interval(m['ci']['f_avg'])}  "
+        f"accuracy {m['accuracy']:.3f}  kappa {m['kappa']:.3f}"
+    )
+    if report.get("actor_accuracy") is not None:
+        right = sum(a["correct"] for a in report["actors"])
+        line += f"  actors {right}/{len(report['actors'])}"
+    if report.get("cv"):
+        line += f"  CV macro-F1 {report['cv']['macro_f1']:.3f}"
+    return line
+
+
+def _model_name(meta: dict[str, Any]) -> str:
+    path = meta["model"]["path"]
+    if path is None:
+        return "model in memory"
+    sha = meta["model"]["sha256"]
+    return f"{path} (sha256 {sha[:12]})"
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The human-readable report: tables of figures, actors and every misclassified sentence.
+
+    Parameters
+    ----------
+    report : dict
+        As returned by :func:`evaluate` (with ``cv`` and ``ablation`` when computed).
+
+    Returns
+    -------
+    str
+    """
+    meta, m = report["metadata"], report["model"]
+    level = round(100 * meta.get("level", _LEVEL))
+    out = [
+        "stancelib evaluation",
+        f"  model    {_model_name(meta)}",
+        f"  gold     {meta['gold']['path']} ({meta['gold']['n_sentences']} sentences, "
+        f"sha256 {meta['gold']['sha256'][:12]})",
+        "",
+        f"Headline: {headline(report)}",
+        f"  ({level}% bootstrap intervals, {meta['resamples']} resamples of sentences, "
+        f"seed {meta['seed']})",
+        "",
+        "Per class",
+        _table(
+            ["stance", "precision", "recall", "F1", "support"],
+            [
+                [
+                    label,
+                    f"{s['precision']:.3f}",
+                    f"{s['recall']:.3f}",
+                    f"{s['f1']:.3f}",
+                    s["support"],
+                ]
+                for label, s in m["per_class"].items()
+            ],
+        ),
+        "",
+        "Confusion matrix (rows gold, columns predicted)",
+        _table(
+            ["gold \\ pred", *m["confusion_matrix"]["labels"]],
+            [
+                [label, *row]
+                for label, row in zip(
+                    m["confusion_matrix"]["labels"], m["confusion_matrix"]["matrix"]
+                )
+            ],
+        ),
+    ]
+
+    systems = [("stancelib", m)] + list(report.get("baselines", {}).items())
+    out += [
+        "",
+        "Model and baselines on the same gold" if len(systems) > 1 else "Figures",
+        _table(
+            ["system", "macro-F1", f"{level}% CI", "F_avg", f"{level}% CI", "accuracy", "kappa"],
+            [
+                [
+                    name,
+                    f"{s['macro_f1']:.3f}",
+                    _interval(s.get("ci", {}).get("macro_f1")),
+                    f"{s['f_avg']:.3f}",
+                    _interval(s.get("ci", {}).get("f_avg")),
+                    f"{s['accuracy']:.3f}",
+                    f"{s['kappa']:.3f}",
+                ]
+                for name, s in systems
+            ],
+        ),
+    ]
+    if len(systems) > 1 and meta.get("train"):
+        out.append(
+            f"  baselines fitted on {meta['train']['path']} "
+            f"({meta['train']['n_sentences']} sentences)"
+        )
+
+    actors = report.get("actors", [])
+    out += ["", "Actors (majority over each holder's stance-bearing gold sentences)"]
+    if actors:
+        out.append(
+            _table(
+                ["holder", "sentences", "gold", "predicted", "pred F/A/N", "correct"],
+                [
+                    [
+                        _shorten(a["holder"], 40),
+                        a["n_sentences"],
+                        a["gold"],
+                        a["pred"],
+                        "/".join(str(a["pred_counts"][k]) for k in ("FAVOR", "AGAINST", "NONE")),
+                        "yes" if a["correct"] else "no",
+                    ]
+                    for a in actors
+                ],
+                align="lrllrl",
+            )
+        )
+        right = sum(a["correct"] for a in actors)
+        out.append(
+            f"  actor accuracy {report['actor_accuracy']:.3f} ({right} of {len(actors)} holders)"
+        )
+    else:
+        out.append("  no holder with a stance in the gold")
+
+    errors = m["errors"]
+    out += ["", f"Misclassified sentences ({len(errors)} of {len(m['predictions'])})"]
+    if errors:
+        out.append(
+            _table(
+                ["id", "gold", "pred", "conf", "holder", "text"],
+                [
+                    [
+                        e["id"],
+                        e["gold"],
+                        e["pred"],
+                        f"{e['confidence']:.2f}",
+                        _shorten(e["holder"] or "-", 24),
+                        _shorten(e["text"], 70),
+                    ]
+                    for e in errors
+                ],
+                align="rllrll",
+            )
+        )
+    else:
+        out.append("  none")
+
+    if report.get("cv"):
+        cv = report["cv"]
+        out += [
+            "",
+            f"Cross-validation on {cv['train']['path']} ({cv['train']['n_sentences']} "
+            f"sentences, stratified {cv['n_splits']}-fold, seed {cv['random_state']})",
+            f"  macro-F1 {cv['macro_f1']:.3f} (+/- {cv['macro_f1_std']:.3f})  "
+            f"F_avg {cv['f_avg']:.3f} (+/- {cv['f_avg_std']:.3f})",
+        ]
+    else:
+        recorded = meta["model"].get("cv")
+        if isinstance(recorded, dict) and "macro_f1" in recorded:
+            out += [
+                "",
+                f"Cross-validation recorded in the model's metadata: "
+                f"macro-F1 {recorded['macro_f1']:.3f} "
+                f"(+/- {recorded.get('macro_f1_std', float('nan')):.3f}), "
+                f"F_avg {recorded.get('f_avg', float('nan')):.3f} (--cv recomputes it)",
+            ]
+    trained_on = meta["model"].get("training_data") or {}
+    if meta.get("train") and trained_on.get("sha256") not in (None, meta["train"]["sha256"]):
+        out.append(
+            f"  note: the model was trained on another version of the corpus "
+            f"({trained_on.get('n_sentences', '?')} sentences, sha256 "
+            f"{str(trained_on['sha256'])[:12]}) than {meta['train']['path']}"
+        )
+
+    if report.get("ablation"):
+        abl = report["ablation"]
+        out += [
+            "",
+            "Ablation (each feature family switched off; every row refitted on the "
+            "training corpus, " + (f"CV {abl['n_splits']}-fold)" if abl["n_splits"] else "no CV)"),
+            _table(
+                ["configuration", "gold macro-F1", "gold F_avg", "CV macro-F1", "CV F_avg"],
+                [
+                    [
+                        "full model" if r["removed"] is None else f"- {r['removed']}",
+                        f"{r['gold']['macro_f1']:.3f}",
+                        f"{r['gold']['f_avg']:.3f}",
+                        f"{r['cv']['macro_f1']:.3f}" if r["cv"] else "-",
+                        f"{r['cv']['f_avg']:.3f}" if r["cv"] else "-",
+                    ]
+                    for r in abl["rows"]
+                ],
+            ),
+        ]
+
+    v = meta["versions"]
+    out += [
+        "",
+        "Versions: " + ", ".join(f"{k} {v[k]}" for k in sorted(v)),
+    ]
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ command line
+
+
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=(
+            "Evaluate the stance model on the annotated article: per-class precision, "
+            "recall and F1, macro-F1, SemEval F_avg, Cohen's kappa, 95% bootstrap "
+            "intervals, the confusion matrix, every misclassified sentence, majority / "
+            "keyword / TF-IDF baselines and the actor-level table."
+        ),
+        epilog="Exit status: 0 on success, 2 on bad arguments or input files.",
+    )
+    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
+    parser.add_argument(
+        "--gold", type=Path, help="gold JSONL (default: fixtures/article_gold.jsonl)"
+    )
+    parser.add_argument(
+        "--article",
+        type=Path,
+        help="article the gold offsets refer to (default: fixtures/article.txt)",
+    )
+    parser.add_argument(
+        "--train",
+        type=Path,
+        help="training corpus for the baselines, --cv and --ablation "
+        "(default: fixtures/train.jsonl)",
+    )
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the report as JSON")
+    parser.add_argument("--quiet", action="store_true", help="print only the headline line")
+    parser.add_argument(
+        "--cv",
+        action="store_true",
+        help="recompute stratified 5-fold cross-validation on the training corpus",
+    )
+    parser.add_argument(
+        "--ablation",
+        action="store_true",
+        help="gold and CV figures with each feature family switched off (slow)",
+    )
+    parser.add_argument("--no-baselines", action="store_true", help="skip the baselines")
+    parser.add_argument("--seed", type=int, default=0, help="seed of bootstrap and folds (0)")
+    parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (1000)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m stancelib.evaluate") -> int:
+    """Command line entry point; returns the exit code (0 success, 2 bad arguments or files)."""
+    parser = _parser(prog)
+    try:
+        args = parser.parse_args(argv)
+        if args.resamples < 1:
+            parser.error(f"--resamples must be 1 or more, got {args.resamples}")
+    except SystemExit as exc:  # argparse exits 0 after --help, 2 on a bad argument
+        return exc.code if isinstance(exc.code, int) else 2
+
+    def say(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    start = time.perf_counter()
+    try:
+        report = evaluate(
+            args.model,
+            args.gold,
+            args.train,
+            article=args.article,
+            baselines=not args.no_baselines,
+            resamples=args.resamples,
+            seed=args.seed,
+        )
+        params = _estimator_params(report["metadata"]["model"])
+        if args.cv:
+            report["cv"] = cross_validation(args.train, params=params, seed=args.seed, progress=say)
+        if args.ablation:
+            report["ablation"] = ablation(
+                args.gold,
+                args.train,
+                article=args.article,
+                params=params,
+                seed=args.seed,
+                progress=say,
+            )
+        if args.json is not None:
+            text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+            args.json.write_text(text, encoding="utf-8")
+    except (data.DataFileError, ModelFileError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(headline(report) if args.quiet else format_report(report))
+    if args.json is not None:
+        say(f"wrote {args.json}")
+    if args.cv or args.ablation:
+        say(f"done in {time.perf_counter() - start:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""The notebooks run top to bottom on the installed package, so they never rot."""
+
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+
+
+def test_the_three_notebooks_are_shipped():
+    assert [p.name for p in NOTEBOOKS] == [
+        "01_gold_article.ipynb",
+        "02_featurizer.ipynb",
+        "03_evaluation.ipynb",
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_executes_without_error(path):
+    notebook = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()  # raises CellExecutionError naming the failing cell
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert outputs, "a notebook with no output shows nothing"
+    assert not [o for o in outputs if o.output_type == "error"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_saved_notebook_has_outputs_from_a_run(path):
+    notebook = nbformat.read(path, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert code and all(cell.execution_count for cell in code), "run tools/run_notebooks.py"
+    # public API only: no private module of the package
+    private = [
+        line
+        for cell in code
+        for line in cell.source.splitlines()
+        if "stancelib._" in line or "from stancelib._" in line
+    ]
+    assert not private
