@@ -275,7 +275,38 @@ class FittedFeatures:
         self.vocabulary = HashedVocabulary(keys)
         self.idf = np.asarray(idf, dtype=np.float64)
         self.groups = np.asarray(groups, dtype=np.int8)
-        self.names = np.asarray(names, dtype=object)
+        self.names = names
+
+    @property
+    def names(self) -> np.ndarray:
+        """Name of each column (an object array of str), unpacked on first use."""
+        if self._names is None:
+            text, ends = self._packed_names
+            starts = np.concatenate([[0], ends[:-1]]).tolist()
+            self._names = np.array([text[a:b] for a, b in zip(starts, ends.tolist())], dtype=object)
+        return self._names
+
+    @names.setter
+    def names(self, value) -> None:
+        self._names = np.asarray(value, dtype=object)
+
+    def __getstate__(self) -> dict:
+        # An object array of 10^5 str unpickles in a quarter of a second; one str and an
+        # offsets array load in a few milliseconds, and predicting never needs the names.
+        state = self.__dict__.copy()
+        state.pop("_idf2", None)
+        names = state.pop("_names")
+        if names is None:
+            state["_packed_names"] = self._packed_names
+        else:
+            lengths = np.fromiter((len(n) for n in names), dtype=np.int64, count=len(names))
+            state["_packed_names"] = ("".join(names.tolist()), np.cumsum(lengths))
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        names = state.pop("names", None)  # written before names were packed
+        self.__dict__.update(state)
+        self._names = None if names is None else np.asarray(names, dtype=object)
 
     @classmethod
     def fit(cls, texts: list[str], spec: FeatureSpec, min_df: int = 1) -> FittedFeatures:
@@ -297,18 +328,42 @@ class FittedFeatures:
     def __len__(self) -> int:
         return len(self.idf)
 
+    def cells(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Known feature occurrences, by cell, with the inverse norm of each cell.
+
+        A cell is one sentence's share of one normalisation group: ``row * 3 + group``.
+
+        Returns
+        -------
+        cell : ndarray of int64
+            Cell of each known occurrence.
+        cols : ndarray of int64
+            Column of each known occurrence.
+        inv_norm : ndarray of float64, shape (3 * len(texts),)
+            One over the L2 norm of the idf values in each cell (0 for an empty cell).
+        """
+        found = extract(texts, self.spec)
+        cols = self.vocabulary.lookup(found.keys)
+        known = cols >= 0
+        rows, cols = found.rows[known], cols[known]
+        cell = rows * 3 + self.groups[cols]
+        norm = np.sqrt(np.bincount(cell, weights=self.idf2[cols], minlength=found.n_rows * 3))
+        inv_norm = np.zeros_like(norm)
+        np.divide(1.0, norm, out=inv_norm, where=norm > 0)
+        return cell, cols, inv_norm
+
+    @property
+    def idf2(self) -> np.ndarray:
+        """Squared idf weights, cached."""
+        if getattr(self, "_idf2", None) is None:
+            self._idf2 = self.idf * self.idf
+        return self._idf2
+
     def triplets(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(row, column, value)`` of every known feature occurrence.
 
         Values are ``idf`` divided by the L2 norm of the sentence's idf values within the
         column's group, summed over occurrences (so a repeated n-gram counts twice).
         """
-        found = extract(texts, self.spec)
-        cols = self.vocabulary.lookup(found.keys)
-        known = cols >= 0
-        rows, cols = found.rows[known], cols[known]
-        weight = self.idf[cols]
-        cell = rows * 3 + self.groups[cols]
-        norm = np.sqrt(np.bincount(cell, weights=weight * weight, minlength=found.n_rows * 3))
-        values = weight / norm[cell]
-        return rows, cols, values
+        cell, cols, inv_norm = self.cells(texts)
+        return cell // 3, cols, self.idf[cols] * inv_norm[cell]

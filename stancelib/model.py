@@ -99,15 +99,27 @@ class StanceModel:
         """
         texts = check_texts(texts)
         out = np.empty((len(texts), len(self.classes_)))
+        weights = self._idf_weights()
         for start, end in _batches(texts):
-            rows, cols, values = self.features.triplets(texts[start:end])
-            n = end - start
-            for k in range(len(self.classes_)):
-                out[start:end, k] = np.bincount(
-                    rows, weights=values * self.coef[k, cols], minlength=n
-                )
+            # A score is sum(idf * coef / norm): summing idf * coef per cell first and
+            # scaling each cell by its inverse norm once saves three passes per occurrence.
+            cell, cols, inv_norm = self.features.cells(texts[start:end])
+            for k, w in enumerate(weights):
+                per_cell = np.bincount(cell, weights=w[cols], minlength=len(inv_norm))
+                out[start:end, k] = (per_cell * inv_norm).reshape(-1, 3).sum(axis=1)
         out += self.intercept
         return out
+
+    def _idf_weights(self) -> np.ndarray:
+        # Not pickled (see __getstate__): derived from coef and idf on first use.
+        if getattr(self, "_weights", None) is None:
+            self._weights = np.ascontiguousarray(self.coef * self.features.idf)
+        return self._weights
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_weights", None)
+        return state
 
     def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
         """Calibrated class probabilities, columns in ``classes_`` order."""

@@ -179,6 +179,7 @@ def train(
             "n_sentences": len(texts),
         },
         "params": {k: v for k, v in estimator.get_params(deep=False).items() if k != "featurizer"},
+        "featurizer_params": estimator.featurizer_.get_params(),
         "cv": {k: v for k, v in cv.items() if k != "predictions"},
         "temperature": estimator.temperature_,
     }
