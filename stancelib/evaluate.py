@@ -92,14 +92,14 @@ Progress = Callable[[str], None]
 
 
 def _display_path(path: str | Path | None) -> str | None:
-    """A path relative to the working directory when it is below it, else absolute."""
+    """A path relative to the working directory, or else to the project, when below it."""
     if path is None:
         return None
     path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    for base in (Path.cwd(), Path(__file__).resolve().parents[1]):
+        if path.is_relative_to(base):
+            return str(path.relative_to(base))
+    return str(path)
 
 
 def _file_info(path: Path) -> dict[str, Any]:

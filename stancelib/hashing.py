@@ -65,6 +65,8 @@ _FOLD = str.maketrans(
     }
 )
 
+_FOLD_KEEP_NL = {k: v for k, v in _FOLD.items() if k != ord("\n")}
+
 _LOWER = np.arange(256, dtype=np.uint8)
 _LOWER[65:91] += 32
 _IS_WORD = np.zeros(256, dtype=bool)
@@ -116,8 +118,9 @@ class Batch:
 
     Attributes
     ----------
-    texts : list of str
-        The folded texts (typographic quotes and dashes made ASCII, no line breaks).
+    joined : str
+        The folded texts (typographic quotes and dashes made ASCII, no line breaks inside
+        a text), each followed by ``\n``.
     buf : ndarray of uint8
         Their lower-cased UTF-8 bytes, joined by ``\\n``.
     row : ndarray of int64
@@ -128,7 +131,7 @@ class Batch:
         Prefix hash: ``prefix[i]`` hashes ``buf[:i]``.
     """
 
-    texts: list[str]
+    joined: str
     buf: np.ndarray
     row: np.ndarray
     ends: np.ndarray
@@ -138,8 +141,12 @@ class Batch:
 
     @classmethod
     def from_texts(cls, texts: list[str]) -> Batch:
-        folded = [t.translate(_FOLD) for t in texts]
-        joined = "\n".join(folded) + "\n"
+        joined = "\n".join(texts) + "\n"
+        if joined.count("\n") == len(texts):
+            # No text has a line break of its own: fold the whole batch in one call.
+            joined = joined.translate(_FOLD_KEEP_NL)
+        else:
+            joined = "\n".join(t.translate(_FOLD) for t in texts) + "\n"
         raw = np.frombuffer(joined.encode("utf-8", "replace"), dtype=np.uint8)
         lowered = joined.lower().encode("utf-8", "replace")
         # str.lower() knows every script; in the rare case where it changes the byte
@@ -152,7 +159,12 @@ class Batch:
         powers, inv_powers = _powers_for(len(buf) + 1)
         prefix = np.zeros(len(buf) + 1, dtype=_U64)
         np.cumsum(buf.astype(_U64) * powers[: len(buf)], out=prefix[1:])
-        return cls(folded, buf, row, ends, prefix, inv_powers, raw)
+        return cls(joined, buf, row, ends, prefix, inv_powers, raw)
+
+    @property
+    def texts(self) -> list[str]:
+        """The folded texts."""
+        return self.joined[:-1].split("\n")
 
     @property
     def n_rows(self) -> int:

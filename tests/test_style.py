@@ -14,7 +14,7 @@ ruff = shutil.which("ruff")
 @pytest.mark.parametrize("args", [["check"], ["format", "--check"]])
 def test_ruff(args):
     result = subprocess.run(
-        [ruff, *args, "stancelib", "tests", "benchmarks", "tools"],
+        [ruff, *args, "stancelib", "tests", "benchmarks", "tools", "notebooks"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -5,12 +5,15 @@ The notebooks use only stancelib's public API; their cells live here so that a c
 them is reviewed as code.
 """
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ("01_gold_article.ipynb", "02_featurizer.ipynb", "03_evaluation.ipynb")
 
 
 def build(path: Path, cells: list[tuple[str, str]]) -> None:
@@ -39,9 +42,13 @@ It is only ever used for evaluation.""",
     ),
     (
         "code",
-        """import matplotlib.pyplot as plt
+        """import warnings
+
+import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML
+
+warnings.filterwarnings("ignore", message="IProgress not found")  # no widgets needed
 
 import stancelib
 from stancelib import data
@@ -115,8 +122,12 @@ word 1-3-grams, character 2-5-grams, negation scope, a deployment-mention detect
     ),
     (
         "code",
-        """import matplotlib.pyplot as plt
+        """import warnings
+
+import matplotlib.pyplot as plt
 import pandas as pd
+
+warnings.filterwarnings("ignore", message="IProgress not found")  # no widgets needed
 
 import stancelib
 from stancelib import StanceFeaturizer, data
@@ -186,7 +197,8 @@ selection could use comes from `python -m stancelib.evaluate --ablation` and is 
 
 result = ablation(cv=False)
 pd.DataFrame(
-    {row["removed"] or "(full model)": row["gold"] for row in result["rows"]}
+    {f"without {row['removed']}" if row["removed"] else "full model": row["gold"]
+     for row in result["rows"]}
 ).T.round(3)""",
     ),
 ]
@@ -202,10 +214,14 @@ each error explained, and how to label a text of your own.""",
     ),
     (
         "code",
-        """import matplotlib.pyplot as plt
+        """import warnings
+
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from sklearn.metrics import ConfusionMatrixDisplay
+
+warnings.filterwarnings("ignore", message="IProgress not found")  # no widgets needed
 
 import stancelib
 from stancelib.evaluate import evaluate, format_report
@@ -290,6 +306,10 @@ pd.DataFrame(stancelib.label_text(text)).round(3)""",
 
 
 if __name__ == "__main__":
-    build(ROOT / "notebooks" / "01_gold_article.ipynb", NB1)
-    build(ROOT / "notebooks" / "02_featurizer.ipynb", NB2)
-    build(ROOT / "notebooks" / "03_evaluation.ipynb", NB3)
+    paths = [ROOT / "notebooks" / name for name in NOTEBOOKS]
+    for path, cells in zip(paths, (NB1, NB2, NB3)):
+        build(path, cells)
+    # The cells are written for reading here; ruff gives them the project's layout.
+    ruff = shutil.which("ruff")
+    if ruff:
+        subprocess.run([ruff, "format", "--quiet", *map(str, paths)], check=True)

@@ -1,0 +1,88 @@
+"""Paste the real output of the README's result commands into the README.
+
+Each result block in README.md is fenced by two markers that name the command::
+
+    <!-- output: python -m stancelib.evaluate -->
+    ```text
+    ...what the command printed...
+    ```
+    <!-- end output -->
+
+A marker may end with ``(from "TEXT")`` to keep only the output from the first line that
+starts with TEXT, for commands whose first part is shown elsewhere.
+
+This script runs each named command from the repository root and replaces the block's
+content with what it printed on stdout, so the README only ever shows figures from a run.
+
+Usage::
+
+    python tools/update_readme.py                  # every block (about 10 minutes)
+    python tools/update_readme.py --only evaluate  # blocks whose command contains "evaluate"
+    python tools/update_readme.py --list           # the commands, without running them
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+BLOCK = re.compile(
+    r"(<!-- output: (?P<command>.+?)(?: \(from \"(?P<start>[^\"]+)\"\))? -->\n```text\n)"
+    r"(?P<body>.*?)(?P<close>```\n<!-- end output -->)",
+    re.S,
+)
+
+
+def blocks(text: str) -> list[str]:
+    """The commands of the README's output blocks, in order."""
+    return [m.group("command") for m in BLOCK.finditer(text)]
+
+
+def run(command: str, start: str | None = None) -> str:
+    """Run a README command from the repository root with this interpreter; its stdout.
+
+    With `start`, only the lines from the first one that starts with `start`.
+    """
+    argv = shlex.split(command)
+    if argv[0] == "python":
+        argv[0] = sys.executable
+    print(f"running: {command}", file=sys.stderr, flush=True)
+    done = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
+    lines = done.stdout.rstrip("\n").split("\n")
+    if start is not None:
+        first = next((i for i, line in enumerate(lines) if line.startswith(start)), None)
+        if first is None:
+            raise SystemExit(f"{command!r} printed no line starting with {start!r}")
+        lines = lines[first:]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", metavar="TEXT", help="only the blocks whose command has TEXT")
+    parser.add_argument("--list", action="store_true", help="list the commands and stop")
+    args = parser.parse_args(argv)
+
+    text = README.read_text(encoding="utf-8")
+    if args.list:
+        print("\n".join(blocks(text)))
+        return 0
+
+    def replace(match: re.Match) -> str:
+        command = match.group("command")
+        if args.only and args.only not in command:
+            return match.group(0)
+        return match.group(1) + run(command, match.group("start")) + match.group("close")
+
+    README.write_text(BLOCK.sub(replace, text), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
