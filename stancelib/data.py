@@ -1,4 +1,5 @@
-"""Loading and validating stancelib's data files: the gold article and the training corpus.
+"""Loading and validating stancelib's data files: the gold article, the training corpus and
+the development articles.
 
 Every loader validates the file line by line first, so that a malformed file fails with
 a :class:`DataFileError` naming the file, the line and what is wrong, and then builds a
@@ -25,13 +26,16 @@ __all__ = [
     "SOURCE_KINDS",
     "DataFileError",
     "article_path",
+    "dev_path",
     "file_sha256",
     "gold_path",
+    "load_dev",
     "load_gold",
     "load_hub",
     "load_training",
     "read_article",
     "training_path",
+    "validate_dev",
     "validate_gold",
     "validate_training",
 ]
@@ -77,6 +81,11 @@ def gold_path() -> Path:
 def training_path() -> Path:
     """Path of the training corpus, ``fixtures/train.jsonl``."""
     return _fixture("train.jsonl")
+
+
+def dev_path() -> Path:
+    """Path of the development articles, ``fixtures/dev.jsonl``."""
+    return _fixture("dev.jsonl")
 
 
 def file_sha256(path: str | Path) -> str:
@@ -170,6 +179,7 @@ _TRAIN_FIELDS = {
     "holder": (str, type(None)),
     "source_kind": (str,),
 }
+_DEV_FIELDS = {"doc": (str,), **_TRAIN_FIELDS}
 
 
 def validate_gold(
@@ -243,6 +253,22 @@ def validate_gold(
     return rows
 
 
+def _validate_corpus(path: Path, fields: dict[str, tuple]) -> list[dict[str, Any]]:
+    rows = []
+    for number, row in _json_lines(path):
+        _check_fields(path, number, row, fields)
+        if row["source_kind"] not in SOURCE_KINDS:
+            raise DataFileError(
+                path,
+                f"unknown source_kind {row['source_kind']!r}; expected one of {list(SOURCE_KINDS)}",
+                number,
+            )
+        if (row["holder"] is None) != (row["stance"] == "NONE"):
+            raise DataFileError(path, "holder must be null exactly when the stance is NONE", number)
+        rows.append(row)
+    return rows
+
+
 def validate_training(path: str | Path | None = None) -> list[dict[str, Any]]:
     """Validate a training corpus file and return its rows.
 
@@ -263,20 +289,30 @@ def validate_training(path: str | Path | None = None) -> list[dict[str, Any]]:
     DataFileError
         Naming the file and line of the first problem.
     """
-    path = Path(path) if path is not None else training_path()
-    rows = []
-    for number, row in _json_lines(path):
-        _check_fields(path, number, row, _TRAIN_FIELDS)
-        if row["source_kind"] not in SOURCE_KINDS:
-            raise DataFileError(
-                path,
-                f"unknown source_kind {row['source_kind']!r}; expected one of {list(SOURCE_KINDS)}",
-                number,
-            )
-        if (row["holder"] is None) != (row["stance"] == "NONE"):
-            raise DataFileError(path, "holder must be null exactly when the stance is NONE", number)
-        rows.append(row)
-    return rows
+    return _validate_corpus(Path(path) if path is not None else training_path(), _TRAIN_FIELDS)
+
+
+def validate_dev(path: str | Path | None = None) -> list[dict[str, Any]]:
+    """Validate a file of development articles and return its rows.
+
+    Like :func:`validate_training`, with one more field, ``doc``, naming the article each
+    sentence belongs to; the sentences of an article are in reading order.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Defaults to ``fixtures/dev.jsonl``.
+
+    Returns
+    -------
+    list of dict
+
+    Raises
+    ------
+    DataFileError
+        Naming the file and line of the first problem.
+    """
+    return _validate_corpus(Path(path) if path is not None else dev_path(), _DEV_FIELDS)
 
 
 def _features(kind: str) -> datasets.Features:
@@ -296,9 +332,10 @@ def _features(kind: str) -> datasets.Features:
                 "note": string,
             }
         )
-    return datasets.Features(
-        {"text": string, "stance": stance, "holder": string, "source_kind": string}
-    )
+    columns = {"text": string, "stance": stance, "holder": string, "source_kind": string}
+    if kind == "dev":
+        columns = {"doc": string, **columns}
+    return datasets.Features(columns)
 
 
 @contextlib.contextmanager
@@ -371,6 +408,30 @@ def load_training(path: str | Path | None = None) -> datasets.Dataset:
     path = Path(path) if path is not None else training_path()
     validate_training(path)
     return _load_json(path, "train")
+
+
+def load_dev(path: str | Path | None = None) -> datasets.Dataset:
+    """Load the development articles as a ``datasets.Dataset``.
+
+    Seven news articles written for this project in the style of scraped and translated
+    news (mostly ``NONE``), annotated sentence by sentence like the gold. They are neither
+    training data nor the gold: they exist to choose the settings that cross-validation on
+    the balanced training corpus cannot, such as the class prior of news text.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Defaults to ``fixtures/dev.jsonl``.
+
+    Returns
+    -------
+    datasets.Dataset
+        Columns ``doc``, ``text``, ``stance`` (``ClassLabel``), ``holder`` and
+        ``source_kind``.
+    """
+    path = Path(path) if path is not None else dev_path()
+    validate_dev(path)
+    return _load_json(path, "dev")
 
 
 def load_hub(

@@ -4,6 +4,7 @@ Usage::
 
     python -m stancelib.evaluate                  # the shipped model on the shipped gold
     python -m stancelib.evaluate --json report.json
+    python -m stancelib.evaluate --dev            # also the development articles
     python -m stancelib.evaluate --cv             # also 5-fold CV on the training corpus
     python -m stancelib.evaluate --ablation       # gold and CV with each feature family off
     python -m stancelib.evaluate --help
@@ -27,6 +28,9 @@ writes as is. Its shape::
      "actors": [{"holder", "n_sentences", "gold", "pred", "gold_counts", "pred_counts",
                  "correct"}],
      "actor_accuracy": float or null,
+     "dev": {"path", "sha256", "n_sentences", "n_docs",
+             "systems": {NAME: {"macro_f1", "f_avg", "accuracy", "kappa", "per_class"}}}
+            (with --dev),
      "cv": {...} (with --cv), "ablation": {...} (with --ablation)}
 
 Actor level. A holder's sentences are the gold sentences that name that holder and carry a
@@ -159,10 +163,15 @@ def _majority(counts: Counter) -> str:
 
 
 def _estimator_params(model_metadata: dict[str, Any]) -> dict[str, Any]:
+    """The parameters a model was trained with, flat, to rebuild it for --cv/--ablation."""
     recorded = model_metadata.get("params")
-    if not isinstance(recorded, dict):
-        return {}
-    return {k: recorded[k] for k in _REBUILT_PARAMS if k in recorded}
+    out = {}
+    if isinstance(recorded, dict):
+        out = {k: recorded[k] for k in _REBUILT_PARAMS if k in recorded}
+    featurizer = model_metadata.get("featurizer_params")
+    if isinstance(featurizer, dict):
+        out.update({f"featurizer__{k}": v for k, v in featurizer.items()})
+    return out
 
 
 # ----------------------------------------------------------------------- the report
@@ -234,6 +243,7 @@ def evaluate(
     baselines: bool = True,
     resamples: int = 1000,
     seed: int = 0,
+    dev: bool | str | Path = False,
 ) -> dict[str, Any]:
     """Score a stance model on a gold article, with baselines, intervals and actors.
 
@@ -255,6 +265,9 @@ def evaluate(
         Bootstrap resamples for the 95% confidence intervals of the model's figures.
     seed : int, default=0
         Seeds the bootstrap.
+    dev : bool, str or Path, default=False
+        Also score the model (and the baselines) on the development articles: True for
+        ``fixtures/dev.jsonl``, or a file in that format. Adds the ``dev`` key.
 
     Returns
     -------
@@ -305,6 +318,7 @@ def evaluate(
 
     train_info = None
     baseline_reports: dict[str, Any] = {}
+    fitted_baselines: dict[str, Any] = {}
     if baselines:
         from .train import training_texts
 
@@ -312,7 +326,7 @@ def evaluate(
         train_texts, train_y = training_texts(train_file)
         train_info = {**_file_info(train_file), "n_sentences": len(train_texts)}
         for name, factory in BASELINES.items():
-            fitted = factory().fit(train_texts, train_y)
+            fitted = fitted_baselines[name] = factory().fit(train_texts, train_y)
             scored = _scores(y_true, [str(p) for p in fitted.predict(texts)])
             baseline_reports[name] = {
                 **{key: scored[key] for key in HEADLINE},
@@ -329,6 +343,7 @@ def evaluate(
             "cv": model_meta.get("cv"),
             "training_data": model_meta.get("training_data"),
             "params": model_meta.get("params"),
+            "featurizer_params": model_meta.get("featurizer_params"),
         },
         "gold": {**_file_info(gold_file), "n_sentences": len(rows)},
         "article": _file_info(article_file),
@@ -338,12 +353,37 @@ def evaluate(
         "resamples": resamples,
         "level": _LEVEL,
     }
-    return {
+    report = {
         "metadata": metadata,
         "model": report_model,
         "baselines": baseline_reports,
         "actors": actors,
         "actor_accuracy": actor_accuracy,
+    }
+    if dev is not False and dev is not None:
+        dev_file = data.dev_path() if dev is True else Path(dev)
+        report["dev"] = _dev_scores(estimator, fitted_baselines, dev_file)
+    return report
+
+
+def _dev_scores(estimator: Any, fitted_baselines: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Headline figures of the model and the fitted baselines on the development articles."""
+    rows = data.validate_dev(path)
+    texts = [r["text"] for r in rows]
+    y_true = [r["stance"] for r in rows]
+    systems = {"stancelib": estimator, **fitted_baselines}
+    scores = {}
+    for name, system in systems.items():
+        scored = _scores(y_true, [str(p) for p in system.predict(texts)])
+        scores[name] = {
+            **{key: scored[key] for key in HEADLINE},
+            "per_class": scored["per_class"],
+        }
+    return {
+        **_file_info(path),
+        "n_sentences": len(rows),
+        "n_docs": len({r["doc"] for r in rows}),
+        "systems": scores,
     }
 
 
@@ -366,7 +406,7 @@ def cross_validation(
         Training corpus; defaults to ``fixtures/train.jsonl``.
     params : dict, optional
         StanceClassifier parameters (``featurizer__`` keys go to the featurizer); defaults
-        to the classifier's defaults, the shipped configuration.
+        to the shipped model's, :data:`stancelib.train.DEFAULT_PARAMS`.
     n_splits : int, default=5
     seed : int, default=0
         Seeds the folds and the classifier.
@@ -379,11 +419,11 @@ def cross_validation(
         ``macro_f1``, ``macro_f1_std``, ``f_avg``, ``f_avg_std``, ``folds``, ``n_splits``,
         ``random_state``, ``params`` and ``train`` (path and SHA-256 of the corpus).
     """
-    from .train import cross_validate, make_estimator, training_texts
+    from .train import DEFAULT_PARAMS, cross_validate, make_estimator, training_texts
 
     train_file = Path(train) if train is not None else data.training_path()
     texts, y = training_texts(train_file)
-    params = dict(params or {})
+    params = dict(DEFAULT_PARAMS if params is None else params)
     if progress:
         progress(f"cross-validating on {len(texts)} sentences ({n_splits} folds)")
     out = cross_validate(
@@ -422,7 +462,8 @@ def ablation(
     gold, train, article : str or Path, optional
         Default to the shipped fixtures.
     params : dict, optional
-        StanceClassifier parameters to start from; defaults to the classifier's defaults.
+        StanceClassifier parameters to start from (``featurizer__`` keys for the featurizer);
+        defaults to the shipped model's, :data:`stancelib.train.DEFAULT_PARAMS`.
     cv : bool, default=True
         Also cross-validate each configuration (``n_splits`` more fits each); without it
         the rows carry gold figures only and ``cv`` is None.
@@ -438,12 +479,12 @@ def ablation(
         family switched off), ``gold`` and ``cv`` (each ``{"macro_f1", "f_avg"}``, CV with
         ``*_std`` too); and ``n_splits``, ``seed``.
     """
-    from .train import cross_validate, make_estimator, training_texts
+    from .train import DEFAULT_PARAMS, cross_validate, make_estimator, training_texts
 
     rows = _read_gold(gold, article)
     gold_texts, y_gold = [r["text"] for r in rows], [r["stance"] for r in rows]
     texts, y = training_texts(train)
-    base = dict(params or {})
+    base = dict(DEFAULT_PARAMS if params is None else params)
     configs: list[tuple[str | None, dict[str, Any]]] = [(None, {})]
     configs += [(family, off) for family, off in ABLATIONS.items()]
     out_rows = []
@@ -666,6 +707,27 @@ def format_report(report: dict[str, Any]) -> str:
     else:
         out.append("  none")
 
+    if report.get("dev"):
+        dev = report["dev"]
+        out += [
+            "",
+            f"Development articles: {dev['path']} ({dev['n_sentences']} sentences in "
+            f"{dev['n_docs']} articles written for this project, never trained on)",
+            _table(
+                ["system", "macro-F1", "F_avg", "accuracy", "kappa"],
+                [
+                    [
+                        name,
+                        f"{s['macro_f1']:.3f}",
+                        f"{s['f_avg']:.3f}",
+                        f"{s['accuracy']:.3f}",
+                        f"{s['kappa']:.3f}",
+                    ]
+                    for name, s in dev["systems"].items()
+                ],
+            ),
+        ]
+
     if report.get("cv"):
         cv = report["cv"]
         out += [
@@ -763,6 +825,16 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         action="store_true",
         help="gold and CV figures with each feature family switched off (slow)",
     )
+    parser.add_argument(
+        "--dev",
+        nargs="?",
+        type=Path,
+        const=True,
+        default=False,
+        metavar="PATH",
+        help="also score the model and baselines on development articles "
+        "(default file: fixtures/dev.jsonl)",
+    )
     parser.add_argument("--no-baselines", action="store_true", help="skip the baselines")
     parser.add_argument("--seed", type=int, default=0, help="seed of bootstrap and folds (0)")
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (1000)")
@@ -793,6 +865,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m stancelib.
             baselines=not args.no_baselines,
             resamples=args.resamples,
             seed=args.seed,
+            dev=args.dev,
         )
         params = _estimator_params(report["metadata"]["model"])
         if args.cv:

@@ -127,7 +127,8 @@ def test_retraining_reproduces_the_shipped_model():
     from stancelib.data import file_sha256, training_path
 
     assert meta["training_data"]["sha256"] == file_sha256(training_path())
-    clf = StanceClassifier(**meta["params"]).fit(texts, y)
+    featurizer = StanceFeaturizer(**meta["featurizer_params"])
+    clf = StanceClassifier(featurizer=featurizer, **meta["params"]).fit(texts, y)
     shipped = stancelib.load_model()
     probe = texts[::7] + [r["text"] for r in stancelib.data.validate_gold()]
     assert list(clf.predict(probe)) == list(shipped.predict(probe))
@@ -143,3 +144,13 @@ def test_label_text_on_the_article():
     assert all(article[r["start"] : r["end"]] == r["text"] for r in rows)
     assert all(0 < r["confidence"] <= 1 and r["stance"] in stancelib.LABELS for r in rows)
     json.dumps(rows)  # plain Python types
+
+
+def test_shipped_settings_come_from_the_search_grid():
+    from stancelib.train import DEFAULT_PARAMS, SEARCH_GRID
+
+    assert set(DEFAULT_PARAMS) == set(SEARCH_GRID)
+    assert all(DEFAULT_PARAMS[k] in SEARCH_GRID[k] for k in SEARCH_GRID)
+    meta = read_metadata(DEFAULT_MODEL)
+    assert meta["params"]["C"] == DEFAULT_PARAMS["C"]
+    assert meta["featurizer_params"]["min_df"] == DEFAULT_PARAMS["featurizer__min_df"]

@@ -1,4 +1,5 @@
-"""The training corpus: size, balance, variety, and no copy of the gold article."""
+"""The training corpus and the dev articles: size, balance, variety, and no copy of the gold
+article (nor, for the dev articles, of the training corpus)."""
 
 import re
 from collections import Counter
@@ -29,6 +30,17 @@ def gold():
     return data.validate_gold()
 
 
+@pytest.fixture(scope="module")
+def dev():
+    return data.validate_dev()
+
+
+@pytest.fixture(scope="module", params=["train", "dev"])
+def corpus(request, train, dev):
+    """Each file of our own sentences, which must stay clear of the gold article."""
+    return train if request.param == "train" else dev
+
+
 def test_size_and_balance(train):
     counts = Counter(r["stance"] for r in train)
     assert len(train) >= 1500
@@ -42,21 +54,21 @@ def test_source_kinds_and_holders_vary(train):
     assert len(holders) >= 150
 
 
-def test_no_training_sentence_shares_six_words_with_gold(train, gold):
+def test_no_sentence_of_ours_shares_six_words_with_gold(corpus, gold):
     grams = set()
     for row in gold:
         w = words(row["text"])
         grams.update(tuple(w[i : i + 6]) for i in range(len(w) - 5))
     offending = [
         r["text"]
-        for r in train
+        for r in corpus
         if any(tuple(w[i : i + 6]) in grams for w in [words(r["text"])] for i in range(len(w) - 5))
     ]
     assert offending == []
 
 
-def test_no_training_sentence_is_close_to_a_gold_sentence(train, gold):
-    train_texts = [r["text"].lower() for r in train]
+def test_no_sentence_of_ours_is_close_to_a_gold_sentence(corpus, gold):
+    train_texts = [r["text"].lower() for r in corpus]
     gold_texts = [g["text"].lower() for g in gold]
     # rapidfuzz's Indel similarity is 2 * LCS / total length, an upper bound of difflib's
     # ratio() (whose matching blocks never exceed the LCS), computed in C++ for all pairs;
@@ -75,23 +87,46 @@ def test_similarity_bound_holds():
     assert SequenceMatcher(None, a, b).ratio() <= Indel.normalized_similarity(a, b)
 
 
-def test_no_two_training_sentences_are_near_duplicates(train):
+def near_duplicates(texts: list[str], limit: float = 0.8) -> list[tuple[int, int]]:
+    """Index pairs ``i < j`` whose word sets have a Jaccard similarity above `limit`."""
     vocab: dict[str, int] = {}
     rows, cols = [], []
-    for i, r in enumerate(train):
-        for w in set(words(r["text"])):
+    for i, text in enumerate(texts):
+        for w in set(words(text)):
             rows.append(i)
             cols.append(vocab.setdefault(w, len(vocab)))
-    X = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(train), len(vocab)))
+    X = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(vocab)))
     inter = (X @ X.T).tocoo()
     size = np.asarray(X.sum(axis=1)).ravel()
     upper = inter.row < inter.col
     i, j, n = inter.row[upper], inter.col[upper], inter.data[upper]
     jaccard = n / (size[i] + size[j] - n)
-    pairs = [
-        (train[a]["text"], train[b]["text"]) for a, b in zip(i[jaccard > 0.8], j[jaccard > 0.8])
-    ]
-    assert pairs == []
+    return list(zip(i[jaccard > limit].tolist(), j[jaccard > limit].tolist()))
+
+
+def test_near_duplicates_finds_only_close_pairs():
+    texts = ["no plans to send troops", "No plans to send troops!", "prices rose in Kyiv"]
+    assert near_duplicates(texts) == [(0, 1)]
+
+
+def test_no_two_training_sentences_are_near_duplicates(train):
+    texts = [r["text"] for r in train]
+    assert [(texts[a], texts[b]) for a, b in near_duplicates(texts)] == []
+
+
+def test_dev_articles_are_new_text(train, dev):
+    texts = [r["text"] for r in train] + [r["text"] for r in dev]
+    n = len(train)
+    across = [(texts[a], texts[b]) for a, b in near_duplicates(texts) if a < n <= b]
+    assert across == []
+
+
+def test_dev_articles_look_like_news(dev):
+    docs = Counter(r["doc"] for r in dev)
+    counts = Counter(r["stance"] for r in dev)
+    assert len(docs) >= 5 and min(docs.values()) >= 20
+    # News is mostly NONE, unlike the balanced training corpus.
+    assert counts["NONE"] > len(dev) / 2 and counts["FAVOR"] >= 20 and counts["AGAINST"] >= 20
 
 
 def test_hard_phenomena_are_taught(train):

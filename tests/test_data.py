@@ -50,6 +50,23 @@ def test_load_training_is_a_dataset_with_a_class_label():
     assert set(train.column_names) == {"text", "stance", "holder", "source_kind"}
 
 
+def test_load_dev_is_a_dataset_of_articles():
+    dev = data.load_dev()
+    assert dev.features["stance"].names == list(LABELS)
+    assert set(dev.column_names) == {"doc", "text", "stance", "holder", "source_kind"}
+    assert dev.num_rows == len(data.validate_dev())
+
+
+def test_dev_file_needs_a_doc_field(tmp_path):
+    path = tmp_path / "dev.jsonl"
+    good = {"doc": "a", "text": "Prices rose.", "stance": "NONE", "holder": None}
+    good["source_kind"] = "background"
+    bad = {k: v for k, v in good.items() if k != "doc"}
+    path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    with pytest.raises(data.DataFileError, match=r"dev\.jsonl.*line 2: missing field 'doc'"):
+        data.validate_dev(path)
+
+
 def write_gold(tmp_path, rows, raw_lines=()):
     path = tmp_path / "gold.jsonl"
     lines = [json.dumps(r, ensure_ascii=False) for r in rows] + list(raw_lines)

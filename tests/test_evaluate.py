@@ -86,7 +86,13 @@ def write_files(tmp_path):
         for text, stance in TRAIN
     ]
     write_jsonl(tmp_path / "train.jsonl", train)
+    dev = [
+        {"doc": f"d{i % 2}", **row, "text": f"{row['text']} (dev)"}
+        for i, row in enumerate(train[::2])
+    ]
+    write_jsonl(tmp_path / "dev.jsonl", dev)
     return {
+        "dev": tmp_path / "dev.jsonl",
         "dir": tmp_path,
         "article": tmp_path / "article.txt",
         "gold": tmp_path / "gold.jsonl",
@@ -219,6 +225,30 @@ def test_in_memory_model_without_baselines(files):
     assert report["metadata"]["model"]["path"] is None
     assert report["metadata"]["train"] is None
     assert "model in memory" in format_report(report)
+
+
+def test_dev_articles_are_scored_for_the_model_and_each_baseline(files):
+    report = evaluate(
+        gold=files["gold"],
+        train=files["train"],
+        article=files["article"],
+        resamples=5,
+        dev=files["dev"],
+    )
+    dev = report["dev"]
+    assert list(dev["systems"]) == ["stancelib", "majority", "keyword", "tfidf_logreg"]
+    assert dev["n_sentences"] == len(TRAIN[::2]) and dev["n_docs"] == 2
+    for figures in dev["systems"].values():
+        assert 0.0 <= figures["macro_f1"] <= 1.0
+        assert sum(s["support"] for s in figures["per_class"].values()) == dev["n_sentences"]
+    text = format_report(report)
+    assert "Development articles" in text and "dev.jsonl (9 sentences in 2 articles" in text
+    assert "dev" not in evaluate(gold=files["gold"], article=files["article"], baselines=False)
+
+
+def test_main_dev_flag_adds_the_dev_table(files, capsys):
+    assert main(file_args(files, "--no-baselines", "--dev", str(files["dev"]))) == 0
+    assert "dev.jsonl (9 sentences in 2 articles" in capsys.readouterr().out
 
 
 def test_evaluate_refuses_a_non_model(files):
