@@ -57,10 +57,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     ----------
     featurizer : StanceFeaturizer, optional
         Cloned before fitting; defaults to ``StanceFeaturizer()``.
-    C : float, default=30.0
+    C : float, default=100.0
         Inverse regularisation strength of the logistic regression. The default won the
         5-fold cross-validated search on the training corpus (``python -m stancelib.train
-        --search``), together with ``min_df=2`` for the featurizer (see
+        --search``), together with the featurizer's defaults (see
         :data:`stancelib.train.DEFAULT_PARAMS`).
     class_weight : {"balanced"} or None, default=None
     max_iter : int, default=2000
@@ -90,7 +90,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self,
         *,
         featurizer: StanceFeaturizer | None = None,
-        C: float = 30.0,
+        C: float = 100.0,
         class_weight: str | None = None,
         max_iter: int = 2000,
         calibration_cv: int | None = 5,

@@ -154,3 +154,5 @@ def test_shipped_settings_come_from_the_search_grid():
     meta = read_metadata(DEFAULT_MODEL)
     assert meta["params"]["C"] == DEFAULT_PARAMS["C"]
     assert meta["featurizer_params"]["min_df"] == DEFAULT_PARAMS["featurizer__min_df"]
+    assert StanceClassifier().C == DEFAULT_PARAMS["C"]
+    assert StanceFeaturizer().min_df == DEFAULT_PARAMS["featurizer__min_df"]
