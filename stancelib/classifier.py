@@ -60,7 +60,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     C : float, default=100.0
         Inverse regularisation strength of the logistic regression. The default won the
         5-fold cross-validated search on the training corpus (``python -m stancelib.train
-        --search``), together with the featurizer's defaults (see
+        --search``), together with ``min_df=2`` for the featurizer (see
         :data:`stancelib.train.DEFAULT_PARAMS`).
     class_weight : {"balanced"} or None, default=None
     max_iter : int, default=2000

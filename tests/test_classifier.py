@@ -155,4 +155,3 @@ def test_shipped_settings_come_from_the_search_grid():
     assert meta["params"]["C"] == DEFAULT_PARAMS["C"]
     assert meta["featurizer_params"]["min_df"] == DEFAULT_PARAMS["featurizer__min_df"]
     assert StanceClassifier().C == DEFAULT_PARAMS["C"]
-    assert StanceFeaturizer().min_df == DEFAULT_PARAMS["featurizer__min_df"]

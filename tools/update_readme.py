@@ -13,6 +13,8 @@ starts with TEXT, for commands whose first part is shown elsewhere.
 
 This script runs each named command from the repository root and replaces the block's
 content with what it printed on stdout, so the README only ever shows figures from a run.
+It also rewrites the headline table (between ``<!-- table: headline -->`` and
+``<!-- end table -->``) from a fresh :func:`stancelib.evaluate.evaluate`.
 
 Usage::
 
@@ -37,6 +39,7 @@ BLOCK = re.compile(
     r"(?P<body>.*?)(?P<close>```\n<!-- end output -->)",
     re.S,
 )
+TABLE = re.compile(r"(<!-- table: headline -->\n)(?P<body>.*?)(<!-- end table -->)", re.S)
 
 
 def blocks(text: str) -> list[str]:
@@ -63,6 +66,27 @@ def run(command: str, start: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def headline_table() -> str:
+    """The README's table of headline figures, from a fresh evaluation with the defaults."""
+    from stancelib.evaluate import evaluate
+
+    report = evaluate()
+    model, ci = report["model"], report["model"]["ci"]
+    rows = [
+        "| system | macro-F1 | F_avg | accuracy | kappa |",
+        "| --- | --- | --- | --- | --- |",
+        f"| stancelib | {model['macro_f1']:.3f} [{ci['macro_f1'][0]:.3f}, {ci['macro_f1'][1]:.3f}] "
+        f"| {model['f_avg']:.3f} [{ci['f_avg'][0]:.3f}, {ci['f_avg'][1]:.3f}] "
+        f"| {model['accuracy']:.3f} | {model['kappa']:.3f} |",
+    ]
+    for name, f in report["baselines"].items():
+        rows.append(
+            f"| {name} | {f['macro_f1']:.3f} | {f['f_avg']:.3f} | {f['accuracy']:.3f} "
+            f"| {f['kappa']:.3f} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", metavar="TEXT", help="only the blocks whose command has TEXT")
@@ -80,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
             return match.group(0)
         return match.group(1) + run(command, match.group("start")) + match.group("close")
 
-    README.write_text(BLOCK.sub(replace, text), encoding="utf-8")
+    text = BLOCK.sub(replace, text)
+    if not args.only or args.only in "python -m stancelib.evaluate":
+        print("running: the headline table", file=sys.stderr, flush=True)
+        text = TABLE.sub(lambda m: m.group(1) + headline_table() + m.group(3), text)
+    README.write_text(text, encoding="utf-8")
     return 0
 
 
