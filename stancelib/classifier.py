@@ -57,7 +57,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     ----------
     featurizer : StanceFeaturizer, optional
         Cloned before fitting; defaults to ``StanceFeaturizer()``.
-    C : float, default=100.0
+    C : float, default=10.0
         Inverse regularisation strength of the logistic regression. The default won the
         5-fold cross-validated search on the training corpus (``python -m stancelib.train
         --search``), together with ``min_df=2`` for the featurizer (see
@@ -90,7 +90,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self,
         *,
         featurizer: StanceFeaturizer | None = None,
-        C: float = 100.0,
+        C: float = 10.0,
         class_weight: str | None = None,
         max_iter: int = 2000,
         calibration_cv: int | None = 5,

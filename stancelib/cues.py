@@ -7,7 +7,9 @@ a family that fires in a sentence that also mentions a deployment yields a conju
 (``deploy&refusal``), which a linear model cannot build on its own.
 
 The entries come from the annotation guidelines (docs/annotation.md) and the vocabulary
-of the debate, never from the gold article's errors.
+of the debate. An entry that the training corpus never uses cannot be learned from our
+data, so one that fires on the gold article anyway can only have come from reading it: a
+test keeps every cue that fires on the gold backed by at least one training sentence.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 def _phrases(text: str) -> tuple[str, ...]:
-    return tuple(p.strip() for p in text.split(",") if p.strip())
+    # A phrase may wrap onto the next line of its literal; its name keeps single spaces.
+    return tuple(" ".join(p.split()) for p in text.split(",") if p.strip())
 
 
 #: Verbs and nouns of sending: a sentence mentions a deployment when one of these is
@@ -63,33 +66,31 @@ _REFUSAL = _phrases(
     participate, not contribute, not join, won t, will never, never, not on the, out of
     the, rule out, rules out, ruled out, ruling out, exclude, excludes, excluded, reject,
     rejects, rejected, rejecting, oppose, opposes, opposed, opposition, refuse, refuses,
-    refused, refusal, deny, denies, denied, denial, disagree, disagreed, disagreement, did
-    not agree, no troops, no ground, no soldiers, no boots, no question of, not a party,
-    distance, distanced, no desire, not support, does not include, no consensus, no
-    agreement, unlikely, dismiss, dismissed, dismisses, no appetite, not happen, off the
+    refused, refusal, deny, denies, denied, denial, disagree, disagreed, no troops, no
+    soldiers, no boots, no question of, not a party, distance, distanced, not support, no
+    consensus, unlikely, dismiss, dismissed, dismisses, no appetite, not happen, off the
     table, not be sent, never be, under no circumstances, not our, cannot send, can t"""
 )
 _OPENNESS = _phrases(
-    """not rule out, not ruled out, not ruling out, nothing can be, nothing should be, not
-    be ruled, not exclude, not excluding, not be excluded, cannot be excluded, cannot
-    exclude, can t exclude, no option is, all options, every option, on the table, not
-    unthinkable, not impossible, ready to, willing to, willingness to, prepared to, open
-    to, would send, could send, might send, will send, would deploy, could deploy, would
-    contribute, could contribute, will contribute, consider, considering, considered,
-    support the idea, supports the idea, backed the idea, in favour of, in favor of, should
-    send, must send, if a ceasefire, once a ceasefire, after a ceasefire, once peace,
-    contribute, contributing, lead a, lead the, offer, offered, offers, pledge, pledged,
-    commit, committed, strategic ambiguity, keep all, leave the door, door open, not
-    unimaginable, welcome, welcomed, welcomes, praised, deter"""
+    """not rule out, not ruled out, not ruling out, nothing should be, not be ruled, not
+    exclude, not excluding, not be excluded, cannot be excluded, cannot exclude, can t
+    exclude, no option is, all options, every option, on the table, not unthinkable, not
+    impossible, ready to, willing to, willingness to, prepared to, open to, would send,
+    could send, might send, will send, would deploy, could deploy, would contribute, could
+    contribute, will contribute, consider, considering, considered, support the idea,
+    supports the idea, backed the idea, in favour of, in favor of, should send, must send,
+    if a ceasefire, once a ceasefire, after a ceasefire, once peace, contribute,
+    contributing, lead a, lead the, offer, offered, offers, pledge, pledged, commit,
+    committed, strategic ambiguity, keep all, leave the door, door open, not unimaginable,
+    welcome, welcomed, welcomes, praised, deter"""
 )
 _WARNING = _phrases(
-    """escalation, escalate, escalating, escalatory, direct conflict, direct confrontation,
-    direct war, world war, nuclear, legitimate target, legitimate targets, red line, red
-    lines, inevitable, inevitability, inevitably, provoke, provocation, provocative,
-    dangerous, danger, reckless, catastrophe, catastrophic, apocalyptic, war with russia,
-    war with nato, conflict with russia, retaliate, retaliation, spiral, threat, threatens,
-    threatened, irresponsible, madness, consequences, target, targets, destroy, destroyed,
-    risk, risks, risky, confrontation"""
+    """escalation, escalate, escalating, escalatory, direct confrontation, direct war, world
+    war, nuclear, legitimate target, legitimate targets, red line, red lines, inevitable,
+    inevitably, provoke, provocation, provocative, dangerous, danger, reckless, catastrophe,
+    catastrophic, apocalyptic, war with russia, war with nato, conflict with russia,
+    retaliate, retaliation, spiral, threat, threatens, threatened, irresponsible, madness,
+    consequences, target, targets, destroy, destroyed, risk, risks, risky, confrontation"""
 )
 
 #: Refusal and denial, openness and hedging, warnings of escalation.

@@ -48,7 +48,9 @@ SOURCE_KINDS = (
     "background",
     "caption",
 )
-_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# ``stancelib/fixtures`` links to the repository's ``fixtures/`` in a checkout, and is a copy
+# of it in an installed wheel, so that the gold set and the corpus load after any install.
+_FIXTURES = (Path(__file__).resolve().parent / "fixtures").resolve()
 
 
 class DataFileError(ValueError):

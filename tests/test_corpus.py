@@ -169,3 +169,20 @@ def test_hard_phenomena_are_taught(train):
     assert count(r"peacekeep|reassurance force", "FAVOR") >= 20
     assert count(r"\btrain(ers|ing)?\b|instructors?", "NONE") >= 10
     assert count(r"\b(troops|soldiers|forces)\b", "NONE") >= 80
+
+
+def lexicon_hits(texts: list[str]) -> set[str]:
+    """The cue and reported-speech phrases of our lexicons that occur in `texts`."""
+    from stancelib import StanceFeaturizer
+
+    featurizer = StanceFeaturizer(
+        word_ngrams=None, char_ngrams=None, negation=False, deployment=False
+    ).fit(texts)
+    return {n for n in featurizer.get_feature_names_out() if "=" in n or n.startswith("reported:")}
+
+
+def test_every_lexicon_entry_that_fires_on_the_gold_is_backed_by_the_corpus(train, gold):
+    # An entry our corpus never uses teaches the model nothing it could learn from our data;
+    # one that fires on the article all the same can only have come from reading it.
+    unbacked = lexicon_hits([g["text"] for g in gold]) - lexicon_hits([r["text"] for r in train])
+    assert unbacked == set()

@@ -2,6 +2,9 @@
 
 import hashlib
 import json
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -171,3 +174,20 @@ def test_load_hub_refuses_unknown_labels(tmp_path):
     (folder / "train.jsonl").write_text(json.dumps({"text": "x", "stance": "PRO"}) + "\n")
     with pytest.raises(ValueError, match="unknown stance values"):
         data.load_hub(str(folder))
+
+
+def test_an_installed_wheel_ships_the_data_files(tmp_path):
+    # A non-editable install (pip install stancelib) has no repository beside it: the gold
+    # set and the corpora must travel inside the package, byte for byte.
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+        + ["-w", str(tmp_path), str(root)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("stancelib-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        for name in ("article.txt", "article_gold.jsonl", "train.jsonl", "dev.jsonl"):
+            shipped = archive.read(f"stancelib/fixtures/{name}")
+            assert shipped == (root / "fixtures" / name).read_bytes(), name

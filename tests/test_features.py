@@ -21,7 +21,7 @@ from stancelib.vocabulary import HashedVocabulary
 CORPUS = [
     "Germany will not send troops to Ukraine, the chancellor said.",
     "We should not exclude sending Western troops, Macron told reporters.",
-    "Any deployment would mean direct conflict with NATO, Moscow warned.",
+    "Any deployment would risk a direct confrontation with NATO, Moscow warned.",
     "Russian forces advanced near the city on Tuesday.",
     "“There are no plans to deploy soldiers,” he said.",
     "The UK is ready to contribute peacekeepers after a ceasefire.",
@@ -116,7 +116,7 @@ def test_cue_families_and_conjunctions(fitted):
     assert {"cue:refusal", "cue:refusal=no plans", "deploy&refusal"} <= names
     names = names_of(fitted, "The UK is ready to contribute peacekeepers.")
     assert {"cue:openness", "deploy&openness"} <= names
-    assert "cue:warning" in names_of(fitted, "It would mean direct conflict.")
+    assert "cue:warning" in names_of(fitted, "It would risk a direct confrontation.")
 
 
 def test_reported_speech(fitted):
