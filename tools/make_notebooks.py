@@ -135,7 +135,7 @@ from stancelib import StanceFeaturizer, data
 sentences = [
     "Germany will not send ground troops to Ukraine, the chancellor said.",
     "“We should not exclude anything,” the president told reporters.",
-    "Moscow warned that any deployment would mean direct conflict with NATO.",
+    "Moscow warned that foreign soldiers in Ukraine would be legitimate targets.",
     "Ukrainian forces repelled an attack near the river.",
 ]
 train = data.load_training()
