@@ -1,5 +1,5 @@
-"""The stance classifier: the featurizer and a logistic regression, with calibrated
-probabilities, as a scikit-learn estimator."""
+"""The stance classifier: the featurizer and a linear model (a linear SVM or a logistic
+regression), with calibrated probabilities, as a scikit-learn estimator."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
@@ -19,7 +20,10 @@ from .labels import LABELS
 from .model import StanceModel, softmax
 from .validation import check_texts
 
-__all__ = ["StanceClassifier"]
+__all__ = ["LOSSES", "StanceClassifier"]
+
+#: The linear models a StanceClassifier can fit, by the loss they minimise.
+LOSSES = ("squared_hinge", "log_loss")
 
 
 def check_labels(labels: Any, n: int) -> np.ndarray:
@@ -47,20 +51,37 @@ def fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
     return float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method="bounded").x))
 
 
-class StanceClassifier(ClassifierMixin, BaseEstimator):
-    """Stance classifier: :class:`StanceFeaturizer` and a multinomial logistic regression.
+def _one_row_per_class(coef: np.ndarray, intercept: np.ndarray):
+    """Linear scores with one row per class, also for two classes.
 
-    Probabilities are calibrated by temperature scaling: the softmax temperature is fitted
-    on out-of-fold scores of a stratified `calibration_cv`-fold split of the training data.
+    With two classes scikit-learn fits one row ``w`` for the second class; the rows
+    ``-w/2`` and ``w/2`` give the same decision, and under a softmax the same probability
+    as the sigmoid of ``w``.
+    """
+    if coef.shape[0] == 1:
+        return np.vstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
+    return coef, intercept
+
+
+class StanceClassifier(ClassifierMixin, BaseEstimator):
+    """Stance classifier: :class:`StanceFeaturizer` and a linear model.
+
+    The linear model is a one-vs-rest linear SVM (``loss="squared_hinge"``, scikit-learn's
+    ``LinearSVC``) or a multinomial logistic regression (``loss="log_loss"``). Either way,
+    probabilities are calibrated by temperature scaling: the softmax temperature of the
+    linear scores is fitted on out-of-fold scores of a stratified `calibration_cv`-fold
+    split of the training data.
 
     Parameters
     ----------
     featurizer : StanceFeaturizer, optional
         Cloned before fitting; defaults to ``StanceFeaturizer()``.
+    loss : {"squared_hinge", "log_loss"}, default="squared_hinge"
+        The linear SVM or the logistic regression.
     C : float, default=10.0
-        Inverse regularisation strength of the logistic regression. The default won the
-        5-fold cross-validated search on the training corpus (``python -m stancelib.train
-        --search``), together with ``min_df=2`` for the featurizer (see
+        Inverse regularisation strength of the linear model. The defaults of `loss` and
+        `C` won the 5-fold cross-validated search on the training corpus (``python -m
+        stancelib.train --search``), together with ``min_df=1`` for the featurizer (see
         :data:`stancelib.train.DEFAULT_PARAMS`).
     class_weight : {"balanced"} or None, default=None
     max_iter : int, default=2000
@@ -90,6 +111,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self,
         *,
         featurizer: StanceFeaturizer | None = None,
+        loss: str = "squared_hinge",
         C: float = 10.0,
         class_weight: str | None = None,
         max_iter: int = 2000,
@@ -97,6 +119,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         random_state: int = 0,
     ) -> None:
         self.featurizer = featurizer
+        self.loss = loss
         self.C = C
         self.class_weight = class_weight
         self.max_iter = max_iter
@@ -104,6 +127,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _validate_params(self) -> None:
+        if self.loss not in LOSSES:
+            raise ValueError(f"loss must be one of {list(LOSSES)}, got {self.loss!r}")
         if (
             not isinstance(self.C, int | float | np.number)
             or isinstance(self.C, bool)
@@ -129,8 +154,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         # L-BFGS on a sparse matrix does only small dense BLAS work; threaded BLAS made fits
         # up to 14x slower on a busy 2-core machine, and one thread keeps float sums, hence
         # coefficients, identical from machine to machine.
+        model = LinearSVC if self.loss == "squared_hinge" else LogisticRegression
         with threadpool_limits(limits=1):
-            linear = LogisticRegression(
+            linear = model(
                 C=self.C,
                 class_weight=self.class_weight,
                 max_iter=self.max_iter,
@@ -162,8 +188,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             self.temperature_ = fit_temperature(*self._out_of_fold_scores(texts, y))
         self.model_ = StanceModel(
             self.featurizer_.features_,
-            linear.coef_,
-            linear.intercept_,
+            *_one_row_per_class(linear.coef_, linear.intercept_),
             self.classes_,
             self.temperature_,
         )
@@ -174,7 +199,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         scores = np.zeros((len(texts), len(self.classes_)))
         for train, test in folds.split(np.zeros(len(y)), y):
             featurizer, linear = self._fit_linear([texts[i] for i in train], y[train])
-            scores[test] = linear.decision_function(featurizer.transform([texts[i] for i in test]))
+            coef, intercept = _one_row_per_class(linear.coef_, linear.intercept_)
+            scores[test] = featurizer.transform([texts[i] for i in test]) @ coef.T + intercept
         return scores, np.searchsorted(self.classes_, y)
 
     def decision_function(self, X: Iterable[str]) -> np.ndarray:

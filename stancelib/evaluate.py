@@ -87,7 +87,7 @@ ABLATIONS: dict[str, dict[str, Any]] = {
 assert tuple(ABLATIONS) == FAMILIES, "every feature family needs an ablation setting"
 
 #: Classifier parameters read from a model's metadata to rebuild it for --cv/--ablation.
-_REBUILT_PARAMS = ("C", "class_weight", "max_iter")
+_REBUILT_PARAMS = ("loss", "C", "class_weight", "max_iter")
 _LEVEL = 0.95
 Progress = Callable[[str], None]
 
@@ -168,6 +168,8 @@ def _estimator_params(model_metadata: dict[str, Any]) -> dict[str, Any]:
     out = {}
     if isinstance(recorded, dict):
         out = {k: recorded[k] for k in _REBUILT_PARAMS if k in recorded}
+        # Models written before the loss parameter existed were logistic regressions.
+        out.setdefault("loss", "log_loss")
     featurizer = model_metadata.get("featurizer_params")
     if isinstance(featurizer, dict):
         out.update({f"featurizer__{k}": v for k, v in featurizer.items()})

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import ParameterGrid
 
 import stancelib
 from stancelib import StanceClassifier, StanceFeaturizer
@@ -149,9 +150,38 @@ def test_label_text_on_the_article():
 def test_shipped_settings_come_from_the_search_grid():
     from stancelib.train import DEFAULT_PARAMS, SEARCH_GRID
 
-    assert set(DEFAULT_PARAMS) == set(SEARCH_GRID)
-    assert all(DEFAULT_PARAMS[k] in SEARCH_GRID[k] for k in SEARCH_GRID)
+    assert DEFAULT_PARAMS in list(ParameterGrid(SEARCH_GRID))
     meta = read_metadata(DEFAULT_MODEL)
+    assert meta["params"]["loss"] == DEFAULT_PARAMS["loss"]
     assert meta["params"]["C"] == DEFAULT_PARAMS["C"]
     assert meta["featurizer_params"]["min_df"] == DEFAULT_PARAMS["featurizer__min_df"]
+    assert StanceClassifier().loss == DEFAULT_PARAMS["loss"]
     assert StanceClassifier().C == DEFAULT_PARAMS["C"]
+    assert StanceFeaturizer().min_df == DEFAULT_PARAMS["featurizer__min_df"]
+
+
+@pytest.mark.parametrize("loss", ["squared_hinge", "log_loss"])
+def test_both_linear_models_fit_predict_and_calibrate(loss):
+    clf = small(loss=loss, calibration_cv=3).fit(TEXTS, LABELS)
+    assert list(clf.predict(TEXTS)) == LABELS
+    proba = clf.predict_proba(TEXTS)
+    assert np.allclose(proba.sum(axis=1), 1) and clf.temperature_ > 0
+    # The shipped scores are the linear model's own decision function.
+    assert (
+        np.argmax(clf.decision_function(TEXTS), axis=1).tolist()
+        == np.argmax(proba, axis=1).tolist()
+    )
+
+
+def test_unknown_loss_is_refused():
+    with pytest.raises(ValueError, match="loss must be one of"):
+        small(loss="hinge").fit(TEXTS, LABELS)
+
+
+@pytest.mark.parametrize("loss", ["squared_hinge", "log_loss"])
+def test_two_classes_are_enough(loss):
+    texts, labels = TEXTS[:6], LABELS[:6]
+    clf = small(loss=loss, calibration_cv=None).fit(texts, labels)
+    assert list(clf.classes_) == ["AGAINST", "FAVOR"]
+    assert list(clf.predict(texts)) == labels
+    assert clf.predict_proba(texts).shape == (6, 2)
