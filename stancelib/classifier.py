@@ -151,17 +151,23 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def _fit_linear(self, texts: list[str], y: np.ndarray):
         featurizer = clone(self.featurizer) if self.featurizer is not None else StanceFeaturizer()
         X = featurizer.fit_transform(texts)
-        # L-BFGS on a sparse matrix does only small dense BLAS work; threaded BLAS made fits
-        # up to 14x slower on a busy 2-core machine, and one thread keeps float sums, hence
-        # coefficients, identical from machine to machine.
-        model = LinearSVC if self.loss == "squared_hinge" else LogisticRegression
+        params = dict(
+            C=self.C,
+            class_weight=self.class_weight,
+            max_iter=self.max_iter,
+            random_state=self.random_state,
+        )
+        if self.loss == "squared_hinge":
+            # Far fewer sentences than features: the dual problem, which scikit-learn's
+            # "auto" picks too; saying so keeps older versions from warning.
+            linear = LinearSVC(dual=True, **params)
+        else:
+            linear = LogisticRegression(**params)
+        # Both solvers do only small dense BLAS work on a sparse matrix; threaded BLAS made
+        # fits up to 14x slower on a busy 2-core machine, and one thread keeps float sums,
+        # hence coefficients, identical from machine to machine.
         with threadpool_limits(limits=1):
-            linear = model(
-                C=self.C,
-                class_weight=self.class_weight,
-                max_iter=self.max_iter,
-                random_state=self.random_state,
-            ).fit(X, y)
+            linear.fit(X, y)
         return featurizer, linear
 
     def fit(self, X: Iterable[str], y: Iterable[str]) -> StanceClassifier:
