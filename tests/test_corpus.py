@@ -1,9 +1,13 @@
 """The training corpus and the dev articles: size, balance, variety, and no copy of the gold
 article (nor, for the dev articles, of the training corpus)."""
 
+import json
 import re
+import subprocess
+import sys
 from collections import Counter
 from difflib import SequenceMatcher
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -186,3 +190,24 @@ def test_every_lexicon_entry_that_fires_on_the_gold_is_backed_by_the_corpus(trai
     # one that fires on the article all the same can only have come from reading it.
     unbacked = lexicon_hits([g["text"] for g in gold]) - lexicon_hits([r["text"] for r in train])
     assert unbacked == set()
+
+
+def test_check_part_flags_a_gold_copy_without_printing_it(tmp_path, gold):
+    copied = gold[31]["text"]
+    part = tmp_path / "part.jsonl"
+    rows = [
+        {"text": copied, "stance": "AGAINST", "holder": "NATO", "source_kind": "direct_quote"},
+        {
+            "text": "Lisbon would weigh a request to join a monitoring mission, its minister said.",
+            "stance": "FAVOR",
+            "holder": "Government of Portugal",
+            "source_kind": "reported_speech",
+        },
+    ]
+    part.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    tool = Path(__file__).resolve().parents[1] / "tools" / "check_part.py"
+    done = subprocess.run([sys.executable, str(tool), str(part)], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "line 1: shares six consecutive words with a gold sentence" in done.stdout
+    assert "line 2" not in done.stdout
+    assert copied not in done.stdout  # annotators stay blind to the article
