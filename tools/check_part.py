@@ -6,7 +6,8 @@ no ``difflib`` ratio above 0.6 to one, no word-set Jaccard above 0.8 to another 
 the part or of the corpus. It never prints a gold sentence, so that an annotator who has
 not read the article can use it without reading it.
 
-Run: python tools/check_part.py PART.jsonl
+Run: python tools/check_part.py PART.jsonl          (a part of the training corpus)
+     python tools/check_part.py --dev ARTICLES.jsonl (development articles, with ``doc``)
 """
 
 from __future__ import annotations
@@ -21,21 +22,22 @@ from stancelib import data
 
 WORD = re.compile(r"[a-z0-9]+")
 FIELDS = {"text", "stance", "holder", "source_kind"}
+DEV_FIELDS = FIELDS | {"doc"}
 
 
 def words(text: str) -> list[str]:
     return WORD.findall(text.lower().replace("’", "'"))
 
 
-def main(path: str) -> int:
+def main(path: str, dev: bool = False) -> int:
     problems: list[str] = []
     try:
-        part = data.validate_training(path)
+        part = data.validate_dev(path) if dev else data.validate_training(path)
     except data.DataFileError as exc:
         print(exc)
         return 1
     for i, row in enumerate(part, start=1):
-        extra = set(row) - FIELDS
+        extra = set(row) - (DEV_FIELDS if dev else FIELDS)
         if extra:
             problems.append(f"line {i}: fields {sorted(extra)} are not corpus fields")
     gold = [g["text"] for g in data.validate_gold()]
@@ -48,6 +50,8 @@ def main(path: str) -> int:
         if any(SequenceMatcher(None, text, g.lower()).ratio() > 0.6 for g in gold):
             problems.append(f"line {i}: too close to a gold sentence (difflib ratio > 0.6)")
     corpus = [r["text"] for r in data.validate_training()]
+    if dev:
+        corpus += [r["text"] for r in data.validate_dev()]
     sets = [set(words(t)) for t in corpus]
     mine = [set(words(r["text"])) for r in part]
     for i, a in enumerate(mine):
@@ -66,6 +70,9 @@ def main(path: str) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or not Path(sys.argv[1]).is_file():
+    args = sys.argv[1:]
+    dev = args[:1] == ["--dev"]
+    args = args[1:] if dev else args
+    if len(args) != 1 or not Path(args[0]).is_file():
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(args[0], dev=dev))
