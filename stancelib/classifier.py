@@ -20,7 +20,7 @@ from .labels import LABELS
 from .model import StanceModel, softmax
 from .validation import check_texts
 
-__all__ = ["LOSSES", "StanceClassifier"]
+__all__ = ["LOSSES", "StanceClassifier", "prior_shift"]
 
 #: The linear models a StanceClassifier can fit, by the loss they minimise.
 LOSSES = ("squared_hinge", "log_loss")
@@ -49,6 +49,23 @@ def fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
         return -np.log(np.clip(p[np.arange(len(y_index)), y_index], 1e-12, None)).mean()
 
     return float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method="bounded").x))
+
+
+def prior_shift(classes, class_prior: np.ndarray, none_prior: float | None) -> np.ndarray:
+    """Log-weights that move calibrated probabilities to a prior with `none_prior` NONE.
+
+    The other classes keep their proportions in `class_prior` (Saerens et al. 2002);
+    ``softmax(log p + shift)`` is the re-weighted distribution. Zeros when `none_prior` is
+    None or NONE is not among `classes`.
+    """
+    classes = list(classes)
+    if none_prior is None or "NONE" not in classes:
+        return np.zeros(len(classes))
+    none = classes.index("NONE")
+    # At least two classes were fitted, so the others' share is above 0.
+    target = class_prior * (1 - none_prior) / (1 - class_prior[none])
+    target[none] = none_prior
+    return np.log(target / class_prior)
 
 
 def _one_row_per_class(coef: np.ndarray, intercept: np.ndarray):
@@ -84,6 +101,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         stancelib.train --search``), together with ``min_df=1`` for the featurizer (see
         :data:`stancelib.train.DEFAULT_PARAMS`).
     class_weight : {"balanced"} or None, default=None
+    none_prior : float or None, default=None
+        The share of ``NONE`` sentences expected in the text to label. The probabilities
+        are re-weighted from the training prior to this one (Saerens et al. 2002), the
+        other classes keeping their training proportions; None keeps the training prior.
+        A balanced corpus trains well, but news is mostly ``NONE``: the shipped model
+        uses the share chosen on the development articles
+        (:data:`stancelib.train.NEWS_NONE_PRIOR`).
     max_iter : int, default=2000
     calibration_cv : int or None, default=5
         Folds used to fit the temperature; None keeps a temperature of 1.
@@ -97,6 +121,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         The fitted NumPy model that predicts; what :func:`stancelib.save_model` writes.
     classes_ : ndarray of str
     temperature_ : float
+    class_prior_ : ndarray of float
+        The share of each class in the training labels.
+    prior_shift_ : ndarray of float
+        ``log(target prior / class_prior_)``, added to the calibrated log-probabilities
+        (zeros without `none_prior`).
 
     Examples
     --------
@@ -114,6 +143,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         loss: str = "squared_hinge",
         C: float = 10.0,
         class_weight: str | None = None,
+        none_prior: float | None = None,
         max_iter: int = 2000,
         calibration_cv: int | None = 5,
         random_state: int = 0,
@@ -122,6 +152,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.loss = loss
         self.C = C
         self.class_weight = class_weight
+        self.none_prior = none_prior
         self.max_iter = max_iter
         self.calibration_cv = calibration_cv
         self.random_state = random_state
@@ -135,6 +166,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             or not self.C > 0
         ):
             raise ValueError(f"C must be a positive number, got {self.C!r}")
+        if self.none_prior is not None and (
+            not isinstance(self.none_prior, int | float | np.number)
+            or isinstance(self.none_prior, bool)
+            or not 0 < self.none_prior < 1
+        ):
+            raise ValueError(
+                f"none_prior must be None or a number between 0 and 1, got {self.none_prior!r}"
+            )
         if self.class_weight not in (None, "balanced"):
             raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
         if self.calibration_cv is not None and (
@@ -192,9 +231,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.temperature_ = 1.0
         if self.calibration_cv:
             self.temperature_ = fit_temperature(*self._out_of_fold_scores(texts, y))
+        self.class_prior_ = np.array([np.mean(y == c) for c in self.classes_])
+        self.prior_shift_ = prior_shift(self.classes_, self.class_prior_, self.none_prior)
+        coef, intercept = _one_row_per_class(linear.coef_, linear.intercept_)
+        # softmax((s + T * shift) / T) = softmax(s / T + shift): the re-weighting lives in
+        # the intercept, so that predict stays the argmax of decision_function.
         self.model_ = StanceModel(
             self.featurizer_.features_,
-            *_one_row_per_class(linear.coef_, linear.intercept_),
+            coef,
+            intercept + self.temperature_ * self.prior_shift_,
             self.classes_,
             self.temperature_,
         )

@@ -415,7 +415,7 @@ def load_training(path: str | Path | None = None) -> datasets.Dataset:
 def load_dev(path: str | Path | None = None) -> datasets.Dataset:
     """Load the development articles as a ``datasets.Dataset``.
 
-    Seven news articles written for this project in the style of scraped and translated
+    Thirteen news articles written for this project in the style of scraped and translated
     news (mostly ``NONE``), annotated sentence by sentence like the gold. They are neither
     training data nor the gold: they exist to choose the settings that cross-validation on
     the balanced training corpus cannot, such as the class prior of news text.

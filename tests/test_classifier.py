@@ -185,3 +185,37 @@ def test_two_classes_are_enough(loss):
     assert list(clf.classes_) == ["AGAINST", "FAVOR"]
     assert list(clf.predict(texts)) == labels
     assert clf.predict_proba(texts).shape == (6, 2)
+
+
+def test_none_prior_moves_probability_to_none_and_keeps_the_others_in_proportion():
+    plain = small(calibration_cv=None).fit(TEXTS, LABELS)
+    news = small(calibration_cv=None, none_prior=0.8).fit(TEXTS, LABELS)
+    assert np.allclose(plain.class_prior_, [1 / 3] * 3)
+    p, q = plain.predict_proba(TEXTS), news.predict_proba(TEXTS)
+    none = list(news.classes_).index("NONE")
+    assert (q[:, none] > p[:, none]).all()
+    # Saerens et al.: q is p times target / train prior, renormalised.
+    expected = p * np.where(news.classes_ == "NONE", 0.8, 0.1) / (1 / 3)
+    assert np.allclose(q, expected / expected.sum(axis=1, keepdims=True))
+    # predict stays the argmax of the probabilities and of decision_function
+    assert (news.predict(TEXTS) == news.classes_[q.argmax(axis=1)]).all()
+    assert (news.predict(TEXTS) == news.classes_[news.decision_function(TEXTS).argmax(1)]).all()
+
+
+def test_none_prior_equal_to_the_training_share_changes_nothing():
+    plain = small(calibration_cv=None).fit(TEXTS, LABELS)
+    same = small(calibration_cv=None, none_prior=1 / 3).fit(TEXTS, LABELS)
+    assert np.allclose(same.prior_shift_, 0)
+    assert np.allclose(same.predict_proba(TEXTS), plain.predict_proba(TEXTS))
+
+
+@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.2, "0.5", True])
+def test_bad_none_prior_is_refused(bad):
+    with pytest.raises(ValueError, match="none_prior must be None or a number"):
+        small(none_prior=bad).fit(TEXTS, LABELS)
+
+
+def test_the_shipped_model_expects_news_like_none():
+    from stancelib.train import NEWS_NONE_PRIOR
+
+    assert read_metadata(DEFAULT_MODEL)["params"]["none_prior"] == NEWS_NONE_PRIOR
