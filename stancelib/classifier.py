@@ -210,7 +210,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return featurizer, linear
 
     def fit(self, X: Iterable[str], y: Iterable[str]) -> StanceClassifier:
-        """Fit the featurizer, the logistic regression and the calibration temperature.
+        """Fit the featurizer, the linear model and the calibration temperature.
 
         Parameters
         ----------
