@@ -11,17 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from rapidfuzz.distance import Indel
 from rapidfuzz.process import cdist
 
 from stancelib import data
-
-WORD = re.compile(r"[a-z0-9]+")
-
-
-def words(text: str) -> list[str]:
-    return WORD.findall(text.lower().replace("’", "'"))
+from stancelib.overlap import near_duplicates, shares_ngram
 
 
 @pytest.fixture(scope="module")
@@ -59,15 +53,8 @@ def test_source_kinds_and_holders_vary(train):
 
 
 def test_no_sentence_of_ours_shares_six_words_with_gold(corpus, gold):
-    grams = set()
-    for row in gold:
-        w = words(row["text"])
-        grams.update(tuple(w[i : i + 6]) for i in range(len(w) - 5))
-    offending = [
-        r["text"]
-        for r in corpus
-        if any(tuple(w[i : i + 6]) in grams for w in [words(r["text"])] for i in range(len(w) - 5))
-    ]
+    texts = [r["text"] for r in corpus]
+    offending = [texts[i] for i in shares_ngram(texts, [g["text"] for g in gold], n=6)]
     assert offending == []
 
 
@@ -89,23 +76,6 @@ def test_no_sentence_of_ours_is_close_to_a_gold_sentence(corpus, gold):
 def test_similarity_bound_holds():
     a, b = "no plans to send troops there", "there are no plans to send any troops"
     assert SequenceMatcher(None, a, b).ratio() <= Indel.normalized_similarity(a, b)
-
-
-def near_duplicates(texts: list[str], limit: float = 0.8) -> list[tuple[int, int]]:
-    """Index pairs ``i < j`` whose word sets have a Jaccard similarity above `limit`."""
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for i, text in enumerate(texts):
-        for w in set(words(text)):
-            rows.append(i)
-            cols.append(vocab.setdefault(w, len(vocab)))
-    X = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(vocab)))
-    inter = (X @ X.T).tocoo()
-    size = np.asarray(X.sum(axis=1)).ravel()
-    upper = inter.row < inter.col
-    i, j, n = inter.row[upper], inter.col[upper], inter.data[upper]
-    jaccard = n / (size[i] + size[j] - n)
-    return list(zip(i[jaccard > limit].tolist(), j[jaccard > limit].tolist()))
 
 
 def test_near_duplicates_finds_only_close_pairs():

@@ -13,20 +13,15 @@ Run: python tools/check_part.py PART.jsonl          (a part of the training corp
 from __future__ import annotations
 
 import json
-import re
 import sys
 from difflib import SequenceMatcher
 from pathlib import Path
 
 from stancelib import data
+from stancelib.overlap import near_duplicates, shares_ngram
 
-WORD = re.compile(r"[a-z0-9]+")
 FIELDS = {"text", "stance", "holder", "source_kind"}
 DEV_FIELDS = FIELDS | {"doc"}
-
-
-def words(text: str) -> list[str]:
-    return WORD.findall(text.lower().replace("’", "'"))
 
 
 def main(path: str, dev: bool = False) -> int:
@@ -41,26 +36,27 @@ def main(path: str, dev: bool = False) -> int:
         if extra:
             problems.append(f"line {i}: fields {sorted(extra)} are not corpus fields")
     gold = [g["text"] for g in data.validate_gold()]
-    grams = {tuple(w[i : i + 6]) for g in gold for w in [words(g)] for i in range(len(w) - 5)}
-    for i, row in enumerate(part, start=1):
-        w = words(row["text"])
-        if any(tuple(w[k : k + 6]) in grams for k in range(len(w) - 5)):
-            problems.append(f"line {i}: shares six consecutive words with a gold sentence")
-        text = row["text"].lower()
-        if any(SequenceMatcher(None, text, g.lower()).ratio() > 0.6 for g in gold):
-            problems.append(f"line {i}: too close to a gold sentence (difflib ratio > 0.6)")
+    texts = [row["text"] for row in part]
+    copied = set(shares_ngram(texts, gold, n=6))
+    for i, text in enumerate(texts):
+        if i in copied:
+            problems.append(f"line {i + 1}: shares six consecutive words with a gold sentence")
+        if any(SequenceMatcher(None, text.lower(), g.lower()).ratio() > 0.6 for g in gold):
+            problems.append(f"line {i + 1}: too close to a gold sentence (difflib ratio > 0.6)")
     corpus = [r["text"] for r in data.validate_training()]
     if dev:
         corpus += [r["text"] for r in data.validate_dev()]
-    sets = [set(words(t)) for t in corpus]
-    mine = [set(words(r["text"])) for r in part]
-    for i, a in enumerate(mine):
-        for j, b in enumerate(mine[:i]):
-            if a and len(a & b) / len(a | b) > 0.8:
-                problems.append(f"line {i + 1}: near duplicate of line {j + 1} of the part")
-        for text, b in zip(corpus, sets):
-            if a and len(a & b) / len(a | b) > 0.8 and text != part[i]["text"]:
-                problems.append(f"line {i + 1}: near duplicate of corpus sentence {text!r}")
+    # The part's own sentences come after the corpus: a pair (a, b) with b in the part.
+    for a, b in near_duplicates(corpus + texts):
+        if b < len(corpus):
+            continue
+        line = b - len(corpus) + 1
+        if a >= len(corpus):
+            problems.append(
+                f"line {line}: near duplicate of line {a - len(corpus) + 1} of the part"
+            )
+        elif corpus[a] != texts[b - len(corpus)]:
+            problems.append(f"line {line}: near duplicate of corpus sentence {corpus[a]!r}")
     counts: dict[str, int] = {}
     for row in part:
         counts[row["stance"]] = counts.get(row["stance"], 0) + 1
