@@ -255,10 +255,23 @@ def validate_gold(
     return rows
 
 
-def _validate_corpus(path: Path, fields: dict[str, tuple]) -> list[dict[str, Any]]:
+def _validate_corpus(
+    path: Path, fields: dict[str, tuple], optional: dict[str, tuple] | None = None
+) -> list[dict[str, Any]]:
     rows = []
+    finished: set[str] = set()
     for number, row in _json_lines(path):
-        _check_fields(path, number, row, fields)
+        present = {k: v for k, v in (optional or {}).items() if k in row}
+        _check_fields(path, number, row, {**fields, **present})
+        # A document's sentences are in reading order, so they must be one run of lines.
+        previous = rows[-1].get("doc") if rows else None
+        doc = row.get("doc")
+        if doc != previous and previous is not None:
+            finished.add(previous)
+        if doc is not None and doc in finished:
+            raise DataFileError(
+                path, f"sentences of document {doc!r} must be consecutive lines", number
+            )
         if row["source_kind"] not in SOURCE_KINDS:
             raise DataFileError(
                 path,
@@ -275,7 +288,9 @@ def validate_training(path: str | Path | None = None) -> list[dict[str, Any]]:
     """Validate a training corpus file and return its rows.
 
     Each line is a JSON object with ``text``, ``stance``, ``holder`` (null exactly when the
-    stance is ``NONE``) and ``source_kind`` (one of :data:`SOURCE_KINDS`).
+    stance is ``NONE``) and ``source_kind`` (one of :data:`SOURCE_KINDS`), and optionally
+    ``doc``: sentences written as one article share a ``doc`` name and follow each other in
+    reading order, so that a model can learn from their context.
 
     Parameters
     ----------
@@ -291,7 +306,8 @@ def validate_training(path: str | Path | None = None) -> list[dict[str, Any]]:
     DataFileError
         Naming the file and line of the first problem.
     """
-    return _validate_corpus(Path(path) if path is not None else training_path(), _TRAIN_FIELDS)
+    path = Path(path) if path is not None else training_path()
+    return _validate_corpus(path, _TRAIN_FIELDS, {"doc": (str, type(None))})
 
 
 def validate_dev(path: str | Path | None = None) -> list[dict[str, Any]]:
@@ -335,9 +351,7 @@ def _features(kind: str) -> datasets.Features:
             }
         )
     columns = {"text": string, "stance": stance, "holder": string, "source_kind": string}
-    if kind == "dev":
-        columns = {"doc": string, **columns}
-    return datasets.Features(columns)
+    return datasets.Features({"doc": string, **columns})
 
 
 @contextlib.contextmanager
@@ -405,7 +419,9 @@ def load_training(path: str | Path | None = None) -> datasets.Dataset:
     Returns
     -------
     datasets.Dataset
-        Columns ``text``, ``stance`` (``ClassLabel``), ``holder`` and ``source_kind``.
+        Columns ``doc`` (the article a sentence belongs to, or None for a sentence written
+        on its own), ``text``, ``stance`` (``ClassLabel``), ``holder`` and
+        ``source_kind``.
     """
     path = Path(path) if path is not None else training_path()
     validate_training(path)
@@ -415,7 +431,7 @@ def load_training(path: str | Path | None = None) -> datasets.Dataset:
 def load_dev(path: str | Path | None = None) -> datasets.Dataset:
     """Load the development articles as a ``datasets.Dataset``.
 
-    Thirteen news articles written for this project in the style of scraped and translated
+    Twenty-five news articles written for this project in the style of scraped and translated
     news (mostly ``NONE``), annotated sentence by sentence like the gold. They are neither
     training data nor the gold: they exist to choose the settings that cross-validation on
     the balanced training corpus cannot, such as the class prior of news text.

@@ -50,7 +50,35 @@ def test_load_gold_is_a_dataset_with_a_class_label():
 def test_load_training_is_a_dataset_with_a_class_label():
     train = data.load_training()
     assert train.features["stance"].names == list(LABELS)
-    assert set(train.column_names) == {"text", "stance", "holder", "source_kind"}
+    assert set(train.column_names) == {"doc", "text", "stance", "holder", "source_kind"}
+    # Sentences written on their own have no document; articles keep theirs, in order.
+    docs = train["doc"]
+    assert docs[0] is None and sum(d is not None for d in docs) >= 500
+    assert len({d for d in docs if d}) >= 20
+
+
+def _corpus_row(text, doc=None):
+    row = {"text": text, "stance": "NONE", "holder": None, "source_kind": "background"}
+    return row if doc is None else {"doc": doc, **row}
+
+
+def test_training_doc_field_is_optional_but_must_be_a_str(tmp_path):
+    path = tmp_path / "train.jsonl"
+    rows = [_corpus_row("Prices rose."), _corpus_row("Rain fell.", "a"), _corpus_row("So?", "a")]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert [r.get("doc") for r in data.validate_training(path)] == [None, "a", "a"]
+    rows[1]["doc"] = 3
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(data.DataFileError, match=r"line 2: field 'doc' should be str or null"):
+        data.validate_training(path)
+
+
+def test_a_documents_sentences_must_be_consecutive(tmp_path):
+    path = tmp_path / "train.jsonl"
+    rows = [_corpus_row("One.", "a"), _corpus_row("Two."), _corpus_row("Three.", "a")]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(data.DataFileError, match=r"line 3: sentences of document 'a' must be"):
+        data.validate_training(path)
 
 
 def test_load_dev_is_a_dataset_of_articles():

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 FIELDS = ("text", "stance", "holder", "source_kind")
+# Parts written as whole articles keep their ``doc`` name (see data.validate_training).
+OPTIONAL = ("doc",)
 
 
 def main(parts: list[str]) -> None:
@@ -21,7 +23,8 @@ def main(parts: list[str]) -> None:
                 row = json.loads(line)
                 if row["text"] not in seen:
                     seen.add(row["text"])
-                    rows.append({k: row[k] for k in FIELDS})
+                    kept = {k: row[k] for k in OPTIONAL if row.get(k) is not None}
+                    rows.append({**kept, **{k: row[k] for k in FIELDS}})
     out.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
     )
