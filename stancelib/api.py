@@ -102,7 +102,9 @@ def predict_proba(texts: Iterable[str], model: StanceModel | None = None) -> np.
     return _model(model).predict_proba(check_texts(texts))
 
 
-def label_text(text: str, model: StanceModel | None = None) -> list[dict[str, Any]]:
+def label_text(
+    text: str, model: StanceModel | None = None, *, context: bool = True
+) -> list[dict[str, Any]]:
     """Split a whole text into sentences and label each one.
 
     Parameters
@@ -111,6 +113,11 @@ def label_text(text: str, model: StanceModel | None = None) -> list[dict[str, An
         An article or any text; an empty text gives an empty list.
     model : StanceModel, optional
         Defaults to the shipped model.
+    context : bool, default=True
+        Read each sentence with its neighbours, so that a sentence continuing a quotation
+        or pointing back at the one before can take its stance
+        (:meth:`StanceModel.predict_document_proba`); False labels each sentence on its
+        own, as :func:`predict` does.
 
     Returns
     -------
@@ -128,8 +135,14 @@ def label_text(text: str, model: StanceModel | None = None) -> list[dict[str, An
     sentences = split_sentences(text)
     if not sentences:
         return []
+    if not isinstance(context, bool):
+        raise TypeError(f"context must be True or False, got {context!r}")
     model = _model(model)
-    proba = model.predict_proba([s.text for s in sentences])
+    texts = [s.text for s in sentences]
+    if context and hasattr(model, "predict_document_proba"):
+        proba = model.predict_document_proba(texts)
+    else:
+        proba = model.predict_proba(texts)
     best = proba.argmax(axis=1)
     return [
         {

@@ -95,7 +95,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Cloned before fitting; defaults to ``StanceFeaturizer()``.
     loss : {"squared_hinge", "log_loss"}, default="squared_hinge"
         The linear SVM or the logistic regression.
-    C : float, default=10.0
+    C : float, default=30.0
         Inverse regularisation strength of the linear model. The defaults of `loss` and
         `C` won the 5-fold cross-validated search on the training corpus (``python -m
         stancelib.train --search``), together with ``min_df=1`` for the featurizer (see
@@ -141,7 +141,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         *,
         featurizer: StanceFeaturizer | None = None,
         loss: str = "squared_hinge",
-        C: float = 10.0,
+        C: float = 30.0,
         class_weight: str | None = None,
         none_prior: float | None = None,
         max_iter: int = 2000,
@@ -268,6 +268,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """Stance of each sentence."""
         check_is_fitted(self, "model_")
         return self.model_.predict(X)
+
+    def predict_document_proba(self, sentences: Iterable[str]) -> np.ndarray:
+        """Probabilities for one document's sentences; see
+        :meth:`StanceModel.predict_document_proba` (the sentence model's own unless a
+        context model was attached to ``model_``)."""
+        check_is_fitted(self, "model_")
+        return self.model_.predict_document_proba(sentences)
 
     def explain(self, text: str, top: int = 5, stance: str | None = None):
         """The features that pushed the decision; see :meth:`StanceModel.explain`."""

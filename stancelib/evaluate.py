@@ -246,6 +246,7 @@ def evaluate(
     resamples: int = 1000,
     seed: int = 0,
     dev: bool | str | Path = False,
+    context: bool = True,
 ) -> dict[str, Any]:
     """Score a stance model on a gold article, with baselines, intervals and actors.
 
@@ -270,6 +271,11 @@ def evaluate(
     dev : bool, str or Path, default=False
         Also score the model (and the baselines) on the development articles: True for
         ``fixtures/dev.jsonl``, or a file in that format. Adds the ``dev`` key.
+    context : bool, default=True
+        Label the article as :func:`stancelib.label_text` does, each sentence read with its
+        neighbours when the model has a context model; the figures of the sentences
+        labelled alone are reported beside them (``model["sentences_alone"]``). False
+        labels each sentence alone.
 
     Returns
     -------
@@ -292,7 +298,9 @@ def evaluate(
     texts = [r["text"] for r in rows]
     y_true = [r["stance"] for r in rows]
 
-    proba = np.asarray(estimator.predict_proba(texts), dtype=float)
+    alone = np.asarray(estimator.predict_proba(texts), dtype=float)
+    with_context = context and _has_context(estimator)
+    proba = _document_proba(estimator, texts) if with_context else alone
     best = proba.argmax(axis=1)
     classes = [str(c) for c in estimator.classes_]
     y_pred = [classes[k] for k in best]
@@ -316,7 +324,11 @@ def evaluate(
         "confusion_matrix": scored["confusion_matrix"],
         "predictions": predictions,
         "errors": [p for p in predictions if p["gold"] != p["pred"]],
+        "context": with_context,
     }
+    if with_context:
+        scored = _scores(y_true, [classes[k] for k in alone.argmax(axis=1)])
+        report_model["sentences_alone"] = {name: scored[name] for name in HEADLINE}
 
     train_info = None
     baseline_reports: dict[str, Any] = {}
@@ -364,19 +376,45 @@ def evaluate(
     }
     if dev is not False and dev is not None:
         dev_file = data.dev_path() if dev is True else Path(dev)
-        report["dev"] = _dev_scores(estimator, fitted_baselines, dev_file)
+        report["dev"] = _dev_scores(estimator, fitted_baselines, dev_file, with_context)
     return report
 
 
-def _dev_scores(estimator: Any, fitted_baselines: dict[str, Any], path: Path) -> dict[str, Any]:
+def _has_context(estimator: Any) -> bool:
+    model = getattr(estimator, "model_", estimator)
+    return getattr(model, "context", None) is not None
+
+
+def _document_proba(estimator: Any, texts: list[str]) -> np.ndarray:
+    model = getattr(estimator, "model_", estimator)
+    return np.asarray(model.predict_document_proba(texts), dtype=float)
+
+
+def _dev_scores(
+    estimator: Any, fitted_baselines: dict[str, Any], path: Path, context: bool = False
+) -> dict[str, Any]:
     """Headline figures of the model and the fitted baselines on the development articles."""
     rows = data.validate_dev(path)
     texts = [r["text"] for r in rows]
     y_true = [r["stance"] for r in rows]
-    systems = {"stancelib": estimator, **fitted_baselines}
+    predictions: dict[str, list[str]] = {}
+    if context:
+        classes = np.asarray(estimator.classes_, dtype=object)
+        by_doc: dict[str, list[int]] = {}
+        for i, r in enumerate(rows):
+            by_doc.setdefault(r["doc"], []).append(i)
+        pred = np.empty(len(rows), dtype=object)
+        for idx in by_doc.values():
+            pred[idx] = classes[_document_proba(estimator, [texts[i] for i in idx]).argmax(1)]
+        predictions["stancelib"] = [str(p) for p in pred]
+        predictions["stancelib, sentences alone"] = [str(p) for p in estimator.predict(texts)]
+    else:
+        predictions["stancelib"] = [str(p) for p in estimator.predict(texts)]
+    for name, system in fitted_baselines.items():
+        predictions[name] = [str(p) for p in system.predict(texts)]
     scores = {}
-    for name, system in systems.items():
-        scored = _scores(y_true, [str(p) for p in system.predict(texts)])
+    for name, pred in predictions.items():
+        scored = _scores(y_true, pred)
         scores[name] = {
             **{key: scored[key] for key in HEADLINE},
             "per_class": scored["per_class"],
@@ -635,7 +673,10 @@ def format_report(report: dict[str, Any]) -> str:
         ),
     ]
 
-    systems = [("stancelib", m)] + list(report.get("baselines", {}).items())
+    systems = [("stancelib", m)]
+    if m.get("sentences_alone"):
+        systems.append(("stancelib, sentences alone", m["sentences_alone"]))
+    systems += list(report.get("baselines", {}).items())
     out += [
         "",
         "Model and baselines on the same gold" if len(systems) > 1 else "Figures",
@@ -763,8 +804,9 @@ def format_report(report: dict[str, Any]) -> str:
         abl = report["ablation"]
         out += [
             "",
-            "Ablation (each feature family switched off; every row refitted on the "
-            "training corpus, " + (f"CV {abl['n_splits']}-fold)" if abl["n_splits"] else "no CV)"),
+            "Ablation of the sentence model (each feature family switched off; every row "
+            "refitted on the training corpus, sentences labelled alone, "
+            + (f"CV {abl['n_splits']}-fold)" if abl["n_splits"] else "no CV)"),
             _table(
                 ["configuration", "gold macro-F1", "gold F_avg", "CV macro-F1", "CV F_avg"],
                 [
@@ -840,6 +882,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "(default file: fixtures/dev.jsonl)",
     )
     parser.add_argument("--no-baselines", action="store_true", help="skip the baselines")
+    parser.add_argument(
+        "--no-context",
+        action="store_true",
+        help="label each sentence alone, not with its neighbours",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of bootstrap and folds (0)")
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (1000)")
     return parser
@@ -870,6 +917,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m stancelib.
             resamples=args.resamples,
             seed=args.seed,
             dev=args.dev,
+            context=not args.no_context,
         )
         params = _estimator_params(report["metadata"]["model"])
         if args.cv:

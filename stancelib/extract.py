@@ -83,7 +83,7 @@ class _Lexicon:
                 self.names.setdefault(key_of[p], []).append((family, p))
 
     def match(self, ngrams: list[tuple[int, np.ndarray, np.ndarray]], t_row: np.ndarray):
-        """(row, family, phrase) of every phrase found."""
+        """(row, family, phrase, first token) of every phrase found."""
         found = []
         phrases = self.phrase_keys  # sorted and unique
         for _, first, keys in ngrams:
@@ -91,9 +91,10 @@ class _Lexicon:
             # sort every n-gram key of the batch instead.
             at = np.minimum(np.searchsorted(phrases, keys), len(phrases) - 1)
             hit = np.flatnonzero(phrases[at] == keys)
-            for row, key in zip(t_row[first[hit]].tolist(), keys[hit].tolist()):
+            starts = first[hit]
+            for row, key, start in zip(t_row[starts].tolist(), keys[hit].tolist(), starts.tolist()):
                 for family, phrase in self.names[key]:
-                    found.append((row, family, phrase))
+                    found.append((row, family, phrase, start))
         return found
 
 
@@ -123,7 +124,7 @@ def _deployment_rows(t_hash, t_row, found) -> set[int]:
     after_force = follows(is_force, t_row, 6)
     hits = (is_force & (after_verb >= 0)) | (np.isin(t_hash, places) & (after_force >= 0))
     rows = set(t_row[hits].tolist())
-    rows.update(row for row, family, _ in found if family == "deploy")
+    rows.update(row for row, family, *_ in found if family == "deploy")
     return rows
 
 
@@ -223,10 +224,11 @@ def extract(texts: list[str], spec: FeatureSpec, *, with_names: bool = False) ->
                 ),
             )
     negation_hashes, *_, lexicon = _lexicons()
-    if spec.negation:
+    if spec.negation or spec.cues:
         idx, keys = negated_tokens(
             batch, t_start, t_hash, t_row, negation_hashes, spec.negation_window
         )
+    if spec.negation:
         out.add(t_row[idx], keys, "negation", lambda i: "neg:" + tokens[idx[i]])
     if spec.deployment or spec.cues or spec.reported_speech:
         found = lexicon.match(ngrams, t_row)
@@ -234,8 +236,13 @@ def extract(texts: list[str], spec: FeatureSpec, *, with_names: bool = False) ->
         pairs = [(row, "deploy") for row in sorted(deploy)]
         if spec.cues:
             fired = set()
-            for row, family, phrase in found:
-                if family in cues.CUE_FAMILIES:
+            negated = set(idx.tolist())
+            for row, family, phrase, start in found:
+                if family == "refusal" and start in negated:
+                    # Double negation: "nothing can be ruled out", "did not reject" open
+                    # the door the refusal phrase would close.
+                    family = "negated_refusal"
+                if family in cues.CUE_FAMILIES or family == "negated_refusal":
                     pairs.append((row, f"cue:{family}={phrase}"))
                     fired.add((row, family))
             for row, family in sorted(fired):
@@ -243,7 +250,7 @@ def extract(texts: list[str], spec: FeatureSpec, *, with_names: bool = False) ->
                 if row in deploy:
                     pairs.append((row, f"deploy&{family}"))
         if spec.reported_speech:
-            pairs += [(row, f"reported:{p}") for row, f, p in found if f == "reported"]
+            pairs += [(row, f"reported:{p}") for row, f, p, _ in found if f == "reported"]
             quoted = np.unique(batch.row[np.flatnonzero(batch.buf == ord('"'))])
             pairs += [(row, "reported:quote") for row in quoted.tolist()]
         out.add_named(pairs, "cues")

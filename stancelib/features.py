@@ -43,7 +43,9 @@ class StanceFeaturizer(TransformerMixin, BaseEstimator):
       by troops/soldiers/peacekeepers/trainers ..., troops ... in Ukraine, "boots on the
       ground", "reassurance force" ...);
     - ``cues``: cue families for refusal and denial, openness and hedging, and warnings
-      of escalation, each alone and in conjunction with a deployment mention;
+      of escalation, each alone and in conjunction with a deployment mention; a refusal
+      phrase inside a negation scope ("nothing can be ruled out", "did not reject") is a
+      double negation and fires ``cue:negated_refusal`` instead;
     - ``reported_speech``: verbs of saying and quote marks.
 
     N-grams are hashed to 64 bits with vectorised NumPy code and looked up in the

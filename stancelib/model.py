@@ -9,11 +9,14 @@ of this module keeps ``import stancelib`` plus loading the model well under a se
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .extract import FittedFeatures
+
+if TYPE_CHECKING:
+    from .context import ContextModel
 from .validation import check_text, check_texts
 
 __all__ = ["StanceModel"]
@@ -58,6 +61,9 @@ class StanceModel:
         calibrated.
     metadata : dict, optional
         How the model was made (versions, data hash, cross-validation scores).
+    context : ContextModel, optional
+        Reads each sentence of a document again with its neighbours
+        (:meth:`predict_document_proba`); None labels every sentence on its own.
     """
 
     def __init__(
@@ -68,8 +74,10 @@ class StanceModel:
         classes: Iterable[str],
         temperature: float = 1.0,
         metadata: dict[str, Any] | None = None,
+        context: ContextModel | None = None,
     ) -> None:
         self.features = features
+        self.context = context
         self.coef = np.ascontiguousarray(coef, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.classes_ = np.asarray(list(classes), dtype=object)
@@ -128,6 +136,33 @@ class StanceModel:
     def predict(self, texts: Iterable[str]) -> np.ndarray:
         """Stance labels (``FAVOR``, ``AGAINST`` or ``NONE``)."""
         return self.classes_[self.decision_function(texts).argmax(axis=1)]
+
+    def predict_document_proba(self, sentences: Iterable[str]) -> np.ndarray:
+        """Probabilities for the sentences of one document, each read with its neighbours.
+
+        With a context model (``self.context``), a sentence that continues a quotation or
+        points back at the one before ("This is our position," he said) can take its
+        stance from it; without one, this is :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        sentences : list of str
+            One document's sentences, in reading order.
+
+        Returns
+        -------
+        ndarray of shape (n_sentences, n_classes)
+        """
+        sentences = check_texts(sentences, name="sentences")
+        proba = self.predict_proba(sentences)
+        context = getattr(self, "context", None)  # models saved before it existed
+        if context is None or not sentences:
+            return proba
+        return context.predict_proba(sentences, proba)
+
+    def predict_document(self, sentences: Iterable[str]) -> np.ndarray:
+        """Stance labels for the sentences of one document; see :meth:`predict_document_proba`."""
+        return self.classes_[self.predict_document_proba(sentences).argmax(axis=1)]
 
     def explain(
         self, text: str, top: int = 5, stance: str | None = None

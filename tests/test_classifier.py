@@ -12,7 +12,7 @@ import stancelib
 from stancelib import StanceClassifier, StanceFeaturizer
 from stancelib.classifier import fit_temperature
 from stancelib.persistence import DEFAULT_MODEL, read_metadata
-from stancelib.train import training_texts
+from stancelib.train import documents, training_texts
 
 TEXTS = [
     "Berlin will not send soldiers to Ukraine.",
@@ -135,6 +135,13 @@ def test_retraining_reproduces_the_shipped_model():
     assert list(clf.predict(probe)) == list(shipped.predict(probe))
     assert np.allclose(clf.predict_proba(probe), shipped.predict_proba(probe), rtol=0, atol=1e-9)
     assert clf.temperature_ == pytest.approx(shipped.temperature, abs=1e-9)
+    # The context model, refitted on the training articles, is the shipped one too.
+    from stancelib.train import fit_document_context
+
+    context, record = fit_document_context(clf, texts, y, documents())
+    assert np.allclose(context.coef, shipped.context.coef, rtol=0, atol=1e-9)
+    assert record["cv"] == pytest.approx(meta["context"]["cv"])
+    assert record["n_documents"] == meta["context"]["n_documents"]
 
 
 def test_label_text_on_the_article():

@@ -21,6 +21,7 @@ from stancelib.evaluate import (
     main,
 )
 from stancelib.labels import LABELS
+from stancelib.metrics import HEADLINE
 from stancelib.persistence import DEFAULT_MODEL, sidecar_path
 
 # A hand-made article: (sentence, gold stance, holder).
@@ -87,7 +88,7 @@ def write_files(tmp_path):
     ]
     write_jsonl(tmp_path / "train.jsonl", train)
     dev = [
-        {"doc": f"d{i % 2}", **row, "text": f"{row['text']} (dev)"}
+        {"doc": f"d{int(i >= 5)}", **row, "text": f"{row['text']} (dev)"}
         for i, row in enumerate(train[::2])
     ]
     write_jsonl(tmp_path / "dev.jsonl", dev)
@@ -236,7 +237,14 @@ def test_dev_articles_are_scored_for_the_model_and_each_baseline(files):
         dev=files["dev"],
     )
     dev = report["dev"]
-    assert list(dev["systems"]) == ["stancelib", "majority", "keyword", "tfidf_logreg"]
+    # The shipped model reads each article with context; its sentences alone are scored too.
+    assert list(dev["systems"]) == [
+        "stancelib",
+        "stancelib, sentences alone",
+        "majority",
+        "keyword",
+        "tfidf_logreg",
+    ]
     assert dev["n_sentences"] == len(TRAIN[::2]) and dev["n_docs"] == 2
     for figures in dev["systems"].values():
         assert 0.0 <= figures["macro_f1"] <= 1.0
@@ -502,3 +510,19 @@ def test_cli_errors_and_help(files, capsys):
     assert cli.main(["evaluate", "--help"]) == 0
     assert "usage: stancelib evaluate" in capsys.readouterr().out
     assert cli.main(["train", "--help"]) == 0
+
+
+def test_the_article_is_read_with_context_and_the_sentences_alone_reported(files):
+    kwargs = dict(gold=files["gold"], article=files["article"], baselines=False, resamples=5)
+    report = evaluate(**kwargs)
+    assert report["model"]["context"] is True
+    alone = evaluate(**kwargs, context=False)
+    assert alone["model"]["context"] is False and "sentences_alone" not in alone["model"]
+    # The figures of the sentences alone are those of a run without context.
+    assert report["model"]["sentences_alone"] == {k: alone["model"][k] for k in HEADLINE}
+    assert "stancelib, sentences alone" in format_report(report)
+
+
+def test_main_no_context_flag(files, capsys):
+    assert main(file_args(files, "--no-baselines", "--no-context")) == 0
+    assert "sentences alone" not in capsys.readouterr().out

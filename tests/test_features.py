@@ -119,6 +119,24 @@ def test_cue_families_and_conjunctions(fitted):
     assert "cue:warning" in names_of(fitted, "It would risk a direct confrontation.")
 
 
+def test_a_refusal_in_a_negation_scope_is_a_double_negation():
+    texts = [
+        "Sending soldiers cannot be ruled out, he said.",
+        "Berlin ruled out sending soldiers.",
+        "No, Berlin ruled out sending soldiers.",
+    ]
+    featurizer = StanceFeaturizer().fit(texts)
+    double = names_of(featurizer, texts[0])
+    assert {"cue:negated_refusal=ruled out", "deploy&negated_refusal"} <= double
+    assert not any(n.startswith("cue:refusal") for n in double)
+    assert "cue:refusal=ruled out" in names_of(featurizer, texts[1])
+    # A comma closes the scope of "No": the refusal stands.
+    assert "cue:refusal=ruled out" in names_of(featurizer, texts[2])
+    # Without the cue family, neither fires, even though the negation scope is computed.
+    off = StanceFeaturizer(cues=False).fit(texts)
+    assert not any(n.startswith("cue:") for n in names_of(off, texts[0]))
+
+
 def test_reported_speech(fitted):
     names = names_of(fitted, "“No,” he said.")
     assert {"reported:said", "reported:quote"} <= names

@@ -79,7 +79,10 @@ def headline_table() -> str:
         f"| {model['f_avg']:.3f} [{ci['f_avg'][0]:.3f}, {ci['f_avg'][1]:.3f}] "
         f"| {model['accuracy']:.3f} | {model['kappa']:.3f} |",
     ]
-    for name, f in report["baselines"].items():
+    systems = list(report["baselines"].items())
+    if model.get("sentences_alone"):
+        systems.insert(0, ("stancelib, sentences alone", model["sentences_alone"]))
+    for name, f in systems:
         rows.append(
             f"| {name} | {f['macro_f1']:.3f} | {f['f_avg']:.3f} | {f['accuracy']:.3f} "
             f"| {f['kappa']:.3f} |"

@@ -1,0 +1,52 @@
+"""Choose the context model's L2 penalty by cross-validation over the training articles.
+
+The sentence model's out-of-fold probabilities for the 28 training articles (each from a
+model not trained on that article) are computed once; the context model is then
+cross-validated over articles for each penalty. Neither the development articles nor the
+gold are read. The shipped penalty, ``stancelib.train.CONTEXT_ALPHA``, is marked.
+
+Run: python tools/check_context.py   (about two minutes)
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from stancelib.train import (
+    CONTEXT_ALPHA,
+    SHIPPED_PARAMS,
+    context_cv,
+    documents,
+    make_estimator,
+    out_of_fold_document_proba,
+    training_texts,
+)
+
+ALPHAS = (0.001, 0.01, 0.1, 1.0, 10.0)
+
+
+def main() -> None:
+    texts, y = training_texts()
+    docs = documents()
+    say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    probas = out_of_fold_document_proba(
+        make_estimator(SHIPPED_PARAMS), texts, y, docs, progress=say
+    )
+    sentences = [[texts[i] for i in idx] for idx in docs.values()]
+    labels = [list(y[idx]) for idx in docs.values()]
+    classes = np.unique(y)
+    n = sum(len(s) for s in sentences)
+    print(f"training articles: {len(docs)} ({n} sentences), 5-fold CV over articles")
+    print("    alpha  macro-F1  F_avg")
+    for i, alpha in enumerate(ALPHAS):
+        cv = context_cv(sentences, probas, labels, classes, alpha=alpha)
+        if i == 0:
+            print(f"    alone     {cv['alone_macro_f1']:.3f}  {cv['alone_f_avg']:.3f}")
+        mark = "  <- shipped" if alpha == CONTEXT_ALPHA else ""
+        print(f"{alpha:9g}     {cv['macro_f1']:.3f}  {cv['f_avg']:.3f}{mark}")
+
+
+if __name__ == "__main__":
+    main()
