@@ -127,3 +127,21 @@ def test_label_text_context_switch():
     assert with_context[0]["stance"] == "AGAINST"
     with pytest.raises(TypeError, match="context must be True or False"):
         stancelib.label_text(text, context="yes")
+
+
+def test_out_of_fold_probabilities_do_not_depend_on_n_jobs():
+    from stancelib import StanceClassifier, StanceFeaturizer
+    from stancelib.train import documents, out_of_fold_document_proba, training_texts
+
+    texts, y = training_texts()
+    docs = dict(list(documents().items())[:6])
+    # A small corpus: the articles' sentences and a few hundred others.
+    keep = sorted({i for idx in docs.values() for i in idx} | set(range(0, 3000, 10)))
+    renumber = {old: new for new, old in enumerate(keep)}
+    docs = {d: [renumber[i] for i in idx] for d, idx in docs.items()}
+    small = StanceClassifier(featurizer=StanceFeaturizer(char_ngrams=None), calibration_cv=None)
+    texts, y = [texts[i] for i in keep], y[keep]
+    one = out_of_fold_document_proba(small, texts, y, docs, n_splits=3)
+    two = out_of_fold_document_proba(small, texts, y, docs, n_splits=3, n_jobs=2)
+    assert len(one) == len(docs) and all(np.array_equal(a, b) for a, b in zip(one, two))
+    assert [len(p) for p in one] == [len(idx) for idx in docs.values()]

@@ -1,6 +1,6 @@
 """Choose the context model's L2 penalty by cross-validation over the training articles.
 
-The sentence model's out-of-fold probabilities for the 28 training articles (each from a
+The sentence model's out-of-fold probabilities for the training articles (each from a
 model not trained on that article) are computed once; the context model is then
 cross-validated over articles for each penalty. Neither the development articles nor the
 gold are read. The shipped penalty, ``stancelib.train.CONTEXT_ALPHA``, is marked.

@@ -195,7 +195,7 @@ selection could use comes from `python -m stancelib.evaluate --ablation` and is 
         "code",
         """from stancelib.evaluate import ablation
 
-result = ablation(cv=False)
+result = ablation(cv=False, n_jobs=-1)  # one configuration per core
 pd.DataFrame(
     {f"without {row['removed']}" if row["removed"] else "full model": row["gold"]
      for row in result["rows"]}
