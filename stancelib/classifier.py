@@ -95,7 +95,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Cloned before fitting; defaults to ``StanceFeaturizer()``.
     loss : {"squared_hinge", "log_loss"}, default="squared_hinge"
         The linear SVM or the logistic regression.
-    C : float, default=10.0
+    C : float, default=30.0
         Inverse regularisation strength of the linear model. The defaults of `loss` and
         `C` won the 5-fold cross-validated search on the training corpus (``python -m
         stancelib.train --search``), together with ``min_df=1`` for the featurizer (see
@@ -141,7 +141,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         *,
         featurizer: StanceFeaturizer | None = None,
         loss: str = "squared_hinge",
-        C: float = 10.0,
+        C: float = 30.0,
         class_weight: str | None = None,
         none_prior: float | None = None,
         max_iter: int = 2000,
