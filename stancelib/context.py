@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import islice
 
 import numpy as np
 
@@ -79,7 +80,8 @@ def quotes(sentences: Sequence[str]) -> np.ndarray:
 
 
 def _starts(text: str, words: frozenset[str], first: int = 3) -> bool:
-    return any(w.lower() in words for w in _WORD.findall(text)[:first])
+    # Only the first words are read: no need to tokenise a long sentence whole.
+    return any(m.group().lower() in words for m in islice(_WORD.finditer(text), first))
 
 
 def context_feature_names(classes: Sequence[str]) -> list[str]:

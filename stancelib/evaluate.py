@@ -300,7 +300,7 @@ def evaluate(
 
     alone = np.asarray(estimator.predict_proba(texts), dtype=float)
     with_context = context and _has_context(estimator)
-    proba = _document_proba(estimator, texts) if with_context else alone
+    proba = _context_model(estimator).predict_proba(texts, alone) if with_context else alone
     best = proba.argmax(axis=1)
     classes = [str(c) for c in estimator.classes_]
     y_pred = [classes[k] for k in best]
@@ -380,14 +380,13 @@ def evaluate(
     return report
 
 
+def _context_model(estimator: Any) -> Any:
+    """The context model of a StanceModel or fitted StanceClassifier, or None."""
+    return getattr(getattr(estimator, "model_", estimator), "context", None)
+
+
 def _has_context(estimator: Any) -> bool:
-    model = getattr(estimator, "model_", estimator)
-    return getattr(model, "context", None) is not None
-
-
-def _document_proba(estimator: Any, texts: list[str]) -> np.ndarray:
-    model = getattr(estimator, "model_", estimator)
-    return np.asarray(model.predict_document_proba(texts), dtype=float)
+    return _context_model(estimator) is not None
 
 
 def _dev_scores(
@@ -399,15 +398,18 @@ def _dev_scores(
     y_true = [r["stance"] for r in rows]
     predictions: dict[str, list[str]] = {}
     if context:
+        # The sentence model runs once; the context model re-reads each article from it.
         classes = np.asarray(estimator.classes_, dtype=object)
+        alone = np.asarray(estimator.predict_proba(texts), dtype=float)
         by_doc: dict[str, list[int]] = {}
         for i, r in enumerate(rows):
             by_doc.setdefault(r["doc"], []).append(i)
         pred = np.empty(len(rows), dtype=object)
         for idx in by_doc.values():
-            pred[idx] = classes[_document_proba(estimator, [texts[i] for i in idx]).argmax(1)]
+            doc = _context_model(estimator).predict_proba([texts[i] for i in idx], alone[idx])
+            pred[idx] = classes[doc.argmax(axis=1)]
         predictions["stancelib"] = [str(p) for p in pred]
-        predictions["stancelib, sentences alone"] = [str(p) for p in estimator.predict(texts)]
+        predictions["stancelib, sentences alone"] = [str(p) for p in classes[alone.argmax(1)]]
     else:
         predictions["stancelib"] = [str(p) for p in estimator.predict(texts)]
     for name, system in fitted_baselines.items():
