@@ -15,6 +15,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from .extract import Extracted
 from .features import StanceFeaturizer
 from .labels import LABELS
 from .model import StanceModel, softmax
@@ -187,9 +188,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                 f"featurizer must be a StanceFeaturizer, got {type(self.featurizer).__name__}"
             )
 
-    def _fit_linear(self, texts: list[str], y: np.ndarray):
-        featurizer = clone(self.featurizer) if self.featurizer is not None else StanceFeaturizer()
-        X = featurizer.fit_transform(texts)
+    def _new_featurizer(self) -> StanceFeaturizer:
+        return clone(self.featurizer) if self.featurizer is not None else StanceFeaturizer()
+
+    def _fit_linear(self, found: Extracted, y: np.ndarray):
+        featurizer = self._new_featurizer()
+        X = featurizer._fit_extracted(found)._transform_extracted(found)
         params = dict(
             C=self.C,
             class_weight=self.class_weight,
@@ -226,11 +230,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self._validate_params()
         texts = check_texts(X, allow_empty=False, name="X")
         y = check_labels(y, len(texts))
-        self.featurizer_, linear = self._fit_linear(texts, y)
+        # Extracted once, with the names of the features, for the fit and every fold.
+        found = self._new_featurizer()._extract(texts, with_names=True)
+        self.featurizer_, linear = self._fit_linear(found, y)
         self.classes_ = linear.classes_.astype(object)
         self.temperature_ = 1.0
         if self.calibration_cv:
-            self.temperature_ = fit_temperature(*self._out_of_fold_scores(texts, y))
+            self.temperature_ = fit_temperature(*self._out_of_fold_scores(found, y))
         self.class_prior_ = np.array([np.mean(y == c) for c in self.classes_])
         self.prior_shift_ = prior_shift(self.classes_, self.class_prior_, self.none_prior)
         coef, intercept = _one_row_per_class(linear.coef_, linear.intercept_)
@@ -245,13 +251,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         )
         return self
 
-    def _out_of_fold_scores(self, texts: list[str], y: np.ndarray):
+    def _out_of_fold_scores(self, found: Extracted, y: np.ndarray):
         folds = StratifiedKFold(self.calibration_cv, shuffle=True, random_state=self.random_state)
-        scores = np.zeros((len(texts), len(self.classes_)))
+        scores = np.zeros((len(y), len(self.classes_)))
         for train, test in folds.split(np.zeros(len(y)), y):
-            featurizer, linear = self._fit_linear([texts[i] for i in train], y[train])
+            featurizer, linear = self._fit_linear(found.take(train), y[train])
             coef, intercept = _one_row_per_class(linear.coef_, linear.intercept_)
-            scores[test] = featurizer.transform([texts[i] for i in test]) @ coef.T + intercept
+            X_test = featurizer._transform_extracted(found.take(test))
+            scores[test] = X_test @ coef.T + intercept
         return scores, np.searchsorted(self.classes_, y)
 
     def decision_function(self, X: Iterable[str]) -> np.ndarray:

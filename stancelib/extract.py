@@ -53,9 +53,23 @@ class Extracted:
     n_rows: int
     rows: np.ndarray
     keys: np.ndarray
-    # Filled only when names are asked for: the group and spelling of each key.
-    groups: dict[int, int] = field(default_factory=dict)
+    # The normalisation group of each occurrence.
+    group: np.ndarray
+    # Filled only when names are asked for: the spelling of each key.
     names: dict[int, str] = field(default_factory=dict)
+
+    def take(self, indices) -> Extracted:
+        """The keys of the sentences at `indices` (distinct), renumbered in that order.
+
+        Cross-validation extracts a corpus once and fits each fold on its share: a
+        sentence's keys do not depend on the other sentences of the batch.
+        """
+        indices = np.asarray(indices, dtype=np.int64)
+        position = np.full(self.n_rows, -1, dtype=np.int64)
+        position[indices] = np.arange(len(indices))
+        rows = position[self.rows]
+        keep = rows >= 0
+        return Extracted(len(indices), rows[keep], self.keys[keep], self.group[keep], self.names)
 
 
 class _Lexicon:
@@ -132,19 +146,20 @@ class _Collector:
     def __init__(self, with_names: bool) -> None:
         self.rows: list[np.ndarray] = []
         self.keys: list[np.ndarray] = []
+        self.group: list[np.ndarray] = []
         self.with_names = with_names
-        self.groups: dict[int, int] = {}
         self.names: dict[int, str] = {}
 
     def add(self, rows, keys, family: str, spell=None) -> None:
+        keys = np.asarray(keys, dtype=np.uint64)
         self.rows.append(np.asarray(rows, dtype=np.int64))
-        self.keys.append(np.asarray(keys, dtype=np.uint64))
+        self.keys.append(keys)
+        self.group.append(np.full(len(keys), GROUPS[family], dtype=np.int8))
         if self.with_names and len(keys):
-            unique, first = np.unique(np.asarray(keys, dtype=np.uint64), return_index=True)
+            unique, first = np.unique(keys, return_index=True)
             for key, i in zip(unique.tolist(), first.tolist()):
                 if key not in self.names:
                     self.names[key] = spell(i)
-                    self.groups[key] = GROUPS[family]
 
     def add_named(self, pairs: list[tuple[int, str]], family: str) -> None:
         keys = [_key(name) for _, name in pairs]
@@ -258,9 +273,21 @@ def extract(texts: list[str], spec: FeatureSpec, *, with_names: bool = False) ->
         batch.n_rows,
         np.concatenate(out.rows),
         np.concatenate(out.keys),
-        out.groups,
+        np.concatenate(out.group),
         out.names,
     )
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted.
+
+    ``np.unique`` of NumPy 2.3 hashes when asked for values alone, which here is five
+    times slower than sorting.
+    """
+    values = np.sort(values)
+    keep = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 class FittedFeatures:
@@ -286,8 +313,14 @@ class FittedFeatures:
 
     @property
     def names(self) -> np.ndarray:
-        """Name of each column (an object array of str), unpacked on first use."""
-        if self._names is None:
+        """Name of each column (an object array of str), unpacked on first use.
+
+        Columns fitted without names (the folds of a cross-validation) are named by key.
+        """
+        if self._names is None and getattr(self, "_packed_names", None) is None:
+            keys = self.vocabulary.keys.tolist()
+            self._names = np.array([f"key:{k:016x}" for k in keys], dtype=object)
+        elif self._names is None:
             text, ends = self._packed_names
             starts = np.concatenate([[0], ends[:-1]]).tolist()
             self._names = np.array([text[a:b] for a, b in zip(starts, ends.tolist())], dtype=object)
@@ -295,7 +328,7 @@ class FittedFeatures:
 
     @names.setter
     def names(self, value) -> None:
-        self._names = np.asarray(value, dtype=object)
+        self._names = None if value is None else np.asarray(value, dtype=object)
 
     def __getstate__(self) -> dict:
         # An object array of 10^5 str unpickles in a quarter of a second; one str and an
@@ -303,9 +336,9 @@ class FittedFeatures:
         state = self.__dict__.copy()
         state.pop("_idf2", None)
         names = state.pop("_names")
-        if names is None:
-            state["_packed_names"] = self._packed_names
-        else:
+        if names is None and "_packed_names" not in state:
+            names = self.names
+        if names is not None:
             lengths = np.fromiter((len(n) for n in names), dtype=np.int64, count=len(names))
             state["_packed_names"] = ("".join(names.tolist()), np.cumsum(lengths))
         return state
@@ -322,14 +355,24 @@ class FittedFeatures:
         Columns are the keys found in at least `min_df` sentences; idf is the smoothed
         ``ln((1 + n) / (1 + df)) + 1`` of scikit-learn's ``TfidfTransformer``.
         """
-        found = extract(texts, spec, with_names=True)
-        pairs = np.unique(np.stack([found.keys, found.rows.astype(np.uint64)]), axis=1)
-        keys, df = np.unique(pairs[0], return_counts=True)
+        return cls.fit_extracted(extract(texts, spec, with_names=True), spec, min_df)
+
+    @classmethod
+    def fit_extracted(cls, found: Extracted, spec: FeatureSpec, min_df: int = 1) -> FittedFeatures:
+        """:meth:`fit` on keys already extracted ``with_names`` (see :func:`extract`)."""
+        keys, first, inverse = np.unique(found.keys, return_index=True, return_inverse=True)
+        # Document frequency counts each (key, sentence) pair once. Numbering the pairs
+        # by key index and row keeps it to one sort of int64, exact, where a 2-D unique
+        # sorted structured rows several times slower.
+        n_rows = max(found.n_rows, 1)
+        pairs = _distinct(inverse.astype(np.int64) * n_rows + found.rows)
+        df = np.bincount(pairs // n_rows, minlength=len(keys))
         keep = df >= min_df
-        keys, df = keys[keep], df[keep]
+        keys, df, groups = keys[keep], df[keep], found.group[first[keep]]
         idf = np.log((1 + found.n_rows) / (1 + df)) + 1.0
-        groups = np.array([found.groups[k] for k in keys.tolist()], dtype=np.int8)
-        names = np.array([found.names.get(k, f"key:{k:016x}") for k in keys.tolist()], dtype=object)
+        names = None
+        if found.names:
+            names = [found.names.get(k, f"key:{k:016x}") for k in keys.tolist()]
         return cls(spec, keys, idf, groups, names)
 
     def __len__(self) -> int:
@@ -349,7 +392,10 @@ class FittedFeatures:
         inv_norm : ndarray of float64, shape (3 * len(texts),)
             One over the L2 norm of the idf values in each cell (0 for an empty cell).
         """
-        found = extract(texts, self.spec)
+        return self.cells_extracted(extract(texts, self.spec))
+
+    def cells_extracted(self, found: Extracted) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`cells` of keys already extracted (see :func:`extract`)."""
         cols = self.vocabulary.lookup(found.keys)
         known = cols >= 0
         rows, cols = found.rows[known], cols[known]
@@ -372,5 +418,9 @@ class FittedFeatures:
         Values are ``idf`` divided by the L2 norm of the sentence's idf values within the
         column's group, summed over occurrences (so a repeated n-gram counts twice).
         """
-        cell, cols, inv_norm = self.cells(texts)
+        return self.triplets_extracted(extract(texts, self.spec))
+
+    def triplets_extracted(self, found: Extracted) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`triplets` of keys already extracted (see :func:`extract`)."""
+        cell, cols, inv_norm = self.cells_extracted(found)
         return cell // 3, cols, self.idf[cols] * inv_norm[cell]

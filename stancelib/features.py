@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .extract import FAMILIES, FeatureSpec, FittedFeatures
+from .extract import FAMILIES, Extracted, FeatureSpec, FittedFeatures, extract
 from .validation import check_texts
 
 __all__ = ["StanceFeaturizer"]
@@ -151,11 +151,38 @@ class StanceFeaturizer(TransformerMixin, BaseEstimator):
         self
         """
         texts = check_texts(X, allow_empty=False)
-        self.features_ = FittedFeatures.fit(texts, self._spec(), min_df=self.min_df)
+        return self._fit_extracted(self._extract(texts, with_names=True))
+
+    def fit_transform(self, X: Iterable[str], y=None) -> sp.csr_matrix:
+        """Fit, then featurize the same sentences, extracting their features once.
+
+        Parameters
+        ----------
+        X : list of str
+        y : ignored
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_sentences, n_features_out_)
+        """
+        texts = check_texts(X, allow_empty=False)
+        found = self._extract(texts, with_names=True)
+        return self._fit_extracted(found)._transform_extracted(found)
+
+    # Cross-validation extracts the corpus once and fits each fold on its share of the
+    # keys (Extracted.take): a fold then costs a vocabulary, not a pass over the text.
+    def _extract(self, texts: list[str], *, with_names: bool = False) -> Extracted:
+        return extract(texts, self._spec(), with_names=with_names)
+
+    def _fit_extracted(self, found: Extracted) -> StanceFeaturizer:
+        self.features_ = FittedFeatures.fit_extracted(found, self._spec(), min_df=self.min_df)
         if not len(self.features_):
             raise ValueError(f"no feature is found in {self.min_df} or more sentences")
         self.n_features_out_ = len(self.features_)
         return self
+
+    def _transform_extracted(self, found: Extracted) -> sp.csr_matrix:
+        return self._matrix(found.n_rows, self.features_.triplets_extracted(found))
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         """Featurize sentences.
@@ -172,8 +199,11 @@ class StanceFeaturizer(TransformerMixin, BaseEstimator):
         texts = check_texts(X)
         if not texts:
             return sp.csr_matrix((0, self.n_features_out_))
-        rows, cols, values = self.features_.triplets(texts)
-        matrix = sp.csr_matrix((values, (rows, cols)), shape=(len(texts), self.n_features_out_))
+        return self._matrix(len(texts), self.features_.triplets(texts))
+
+    def _matrix(self, n_rows: int, triplets) -> sp.csr_matrix:
+        rows, cols, values = triplets
+        matrix = sp.csr_matrix((values, (rows, cols)), shape=(n_rows, self.n_features_out_))
         matrix.sum_duplicates()
         return matrix
 

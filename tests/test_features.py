@@ -196,6 +196,40 @@ def test_min_df_prunes_rare_features():
     assert small.n_features_out_ < StanceFeaturizer().fit(CORPUS).n_features_out_
 
 
+def test_min_df_counts_each_sentence_once():
+    # "troops" twice in one sentence and once in another: a df of 2, not 3.
+    texts = ["troops and troops", "troops", "prices rose"]
+    names = set(StanceFeaturizer(char_ngrams=None, min_df=2).fit(texts).get_feature_names_out())
+    assert "word:troops" in names and "word:and" not in names
+    idf = StanceFeaturizer(char_ngrams=None).fit(texts).features_
+    column = list(idf.names).index("word:troops")
+    assert idf.idf[column] == pytest.approx(np.log(4 / 3) + 1)
+
+
+def test_folds_fitted_on_a_shared_extraction_match_fits_on_their_own_texts():
+    featurizer = StanceFeaturizer(min_df=2)
+    found = featurizer._extract(CORPUS * 2, with_names=True)
+    train, test = [0, 2, 3, 5, 6, 9, 11], [1, 4, 7, 8, 10]
+    fold = clone(featurizer)._fit_extracted(found.take(train))
+    alone = clone(featurizer).fit([(CORPUS * 2)[i] for i in train])
+    assert np.array_equal(fold.features_.vocabulary.keys, alone.features_.vocabulary.keys)
+    assert np.array_equal(fold.features_.idf, alone.features_.idf)
+    assert list(fold.get_feature_names_out()) == list(alone.get_feature_names_out())
+    X_fold = fold._transform_extracted(found.take(test)).toarray()
+    X_alone = alone.transform([(CORPUS * 2)[i] for i in test]).toarray()
+    np.testing.assert_allclose(X_fold, X_alone, rtol=0, atol=1e-15)
+
+
+def test_columns_fitted_without_names_are_named_by_key_and_pickle():
+    featurizer = StanceFeaturizer(char_ngrams=None)
+    featurizer._fit_extracted(featurizer._extract(CORPUS))
+    names = featurizer.get_feature_names_out()
+    assert all(n.startswith("key:") for n in names) and len(set(names)) == len(names)
+    again = pickle.loads(pickle.dumps(featurizer))
+    assert list(again.get_feature_names_out()) == list(names)
+    assert (again.transform(CORPUS) != featurizer.transform(CORPUS)).nnz == 0
+
+
 def reference_tokens(text: str) -> list[str]:
     """Plain-Python statement of the tokenizer's rule, to check the vectorised one."""
     folded = Batch.from_texts([text]).texts[0].encode("utf-8", "replace")
