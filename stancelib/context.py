@@ -38,6 +38,7 @@ MAX_QUOTE_SENTENCES = 4
 
 _OPEN = "\u201c\u00ab\u201e"
 _CLOSE = "\u201d\u00bb"
+_QUOTE_MARKS = re.compile(f'[{_OPEN}{_CLOSE}"]')
 _WORD = re.compile(r"[A-Za-z']+")
 _ANAPHORS = frozenset("this that these those such it so".split())
 _CONNECTIVES = frozenset("and but or also moreover nor yet".split())
@@ -65,7 +66,10 @@ def quotes(sentences: Sequence[str]) -> np.ndarray:
             open_since = None
         inside[i] = open_since is not None
         is_open = open_since is not None
-        for ch in text:
+        # Only the quotation marks matter: a regex finds them without a Python step per
+        # character.
+        for match in _QUOTE_MARKS.finditer(text):
+            ch = match.group()
             if ch in _OPEN:
                 is_open = True
             elif ch in _CLOSE:
