@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
@@ -96,12 +97,18 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Cloned before fitting; defaults to ``StanceFeaturizer()``.
     loss : {"squared_hinge", "log_loss"}, default="squared_hinge"
         The linear SVM or the logistic regression.
-    C : float, default=30.0
-        Inverse regularisation strength of the linear model. The defaults of `loss` and
-        `C` won the 5-fold cross-validated search on the training corpus (``python -m
-        stancelib.train --search``), together with ``min_df=1`` for the featurizer (see
-        :data:`stancelib.train.DEFAULT_PARAMS`).
+    C : float, default=1.0
+        Inverse regularisation strength of the linear model. The defaults of `loss`, `C`
+        and `nb_alpha` won the cross-validated search over the training articles
+        (``python -m stancelib.train --search``), together with ``min_df=1`` for the
+        featurizer (see :data:`stancelib.train.DEFAULT_PARAMS`).
     class_weight : {"balanced"} or None, default=None
+    nb_alpha : float or None, default=1.0
+        With a number, each class's one-vs-rest model is fitted on features scaled by
+        their naive Bayes log-count ratio for that class, smoothed by `nb_alpha` (NBSVM,
+        Wang and Manning 2012): a feature seen mostly in one class weighs more in its
+        model before the penalty. The ratios are folded into the coefficients, so
+        prediction is unchanged. None fits the plain linear model.
     none_prior : float or None, default=None
         The share of ``NONE`` sentences expected in the text to label. The probabilities
         are re-weighted from the training prior to this one (Saerens et al. 2002), the
@@ -142,8 +149,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         *,
         featurizer: StanceFeaturizer | None = None,
         loss: str = "squared_hinge",
-        C: float = 30.0,
+        C: float = 1.0,
         class_weight: str | None = None,
+        nb_alpha: float | None = 1.0,
         none_prior: float | None = None,
         max_iter: int = 2000,
         calibration_cv: int | None = 5,
@@ -153,6 +161,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.loss = loss
         self.C = C
         self.class_weight = class_weight
+        self.nb_alpha = nb_alpha
         self.none_prior = none_prior
         self.max_iter = max_iter
         self.calibration_cv = calibration_cv
@@ -175,6 +184,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"none_prior must be None or a number between 0 and 1, got {self.none_prior!r}"
             )
+        if self.nb_alpha is not None and (
+            not isinstance(self.nb_alpha, int | float | np.number)
+            or isinstance(self.nb_alpha, bool)
+            or not self.nb_alpha > 0
+        ):
+            raise ValueError(f"nb_alpha must be None or a positive number, got {self.nb_alpha!r}")
         if self.class_weight not in (None, "balanced"):
             raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
         if self.calibration_cv is not None and (
@@ -210,8 +225,26 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         # fits up to 14x slower on a busy 2-core machine, and one thread keeps float sums,
         # hence coefficients, identical from machine to machine.
         with threadpool_limits(limits=1):
-            linear.fit(X, y)
-        return featurizer, linear
+            if self.nb_alpha is None:
+                linear.fit(X, y)
+                return featurizer, (linear.classes_, linear.coef_, linear.intercept_)
+            return featurizer, self._fit_nb(linear, X, y)
+
+    def _fit_nb(self, linear, X, y: np.ndarray):
+        """One-vs-rest models on naive-Bayes-scaled features, the scaling folded in."""
+        classes = np.unique(y)
+        present = X.copy()
+        present.data[:] = 1.0
+        coef, intercept = [], []
+        for c in classes:
+            mine = y == c
+            p = self.nb_alpha + np.asarray(present[mine].sum(axis=0)).ravel()
+            q = self.nb_alpha + np.asarray(present[~mine].sum(axis=0)).ravel()
+            ratio = np.log(p / p.sum()) - np.log(q / q.sum())
+            model = clone(linear).fit(X @ sp.diags(ratio), mine)
+            coef.append(model.coef_.ravel() * ratio)
+            intercept.append(model.intercept_[0])
+        return classes, np.array(coef), np.array(intercept)
 
     def fit(self, X: Iterable[str], y: Iterable[str]) -> StanceClassifier:
         """Fit the featurizer, the linear model and the calibration temperature.
@@ -230,16 +263,25 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self._validate_params()
         texts = check_texts(X, allow_empty=False, name="X")
         y = check_labels(y, len(texts))
+        if self.calibration_cv:
+            counts = {c: int(np.sum(y == c)) for c in np.unique(y)}
+            rarest = min(counts, key=counts.get)
+            if counts[rarest] < self.calibration_cv:
+                raise ValueError(
+                    f"calibration_cv={self.calibration_cv} needs at least that many sentences "
+                    f"of each label, got {counts[rarest]} {rarest}; pass a smaller "
+                    "calibration_cv, or None to keep a temperature of 1"
+                )
         # Extracted once, with the names of the features, for the fit and every fold.
         found = self._new_featurizer()._extract(texts, with_names=True)
-        self.featurizer_, linear = self._fit_linear(found, y)
-        self.classes_ = linear.classes_.astype(object)
+        self.featurizer_, (classes, coef, intercept) = self._fit_linear(found, y)
+        self.classes_ = classes.astype(object)
         self.temperature_ = 1.0
         if self.calibration_cv:
             self.temperature_ = fit_temperature(*self._out_of_fold_scores(found, y))
         self.class_prior_ = np.array([np.mean(y == c) for c in self.classes_])
         self.prior_shift_ = prior_shift(self.classes_, self.class_prior_, self.none_prior)
-        coef, intercept = _one_row_per_class(linear.coef_, linear.intercept_)
+        coef, intercept = _one_row_per_class(coef, intercept)
         # softmax((s + T * shift) / T) = softmax(s / T + shift): the re-weighting lives in
         # the intercept, so that predict stays the argmax of decision_function.
         self.model_ = StanceModel(
@@ -255,8 +297,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         folds = StratifiedKFold(self.calibration_cv, shuffle=True, random_state=self.random_state)
         scores = np.zeros((len(y), len(self.classes_)))
         for train, test in folds.split(np.zeros(len(y)), y):
-            featurizer, linear = self._fit_linear(found.take(train), y[train])
-            coef, intercept = _one_row_per_class(linear.coef_, linear.intercept_)
+            featurizer, (_, coef, intercept) = self._fit_linear(found.take(train), y[train])
+            coef, intercept = _one_row_per_class(coef, intercept)
             X_test = featurizer._transform_extracted(found.take(test))
             scores[test] = X_test @ coef.T + intercept
         return scores, np.searchsorted(self.classes_, y)

@@ -508,8 +508,11 @@ def ablation(
         StanceClassifier parameters to start from (``featurizer__`` keys for the featurizer);
         defaults to the shipped model's, :data:`stancelib.train.SHIPPED_PARAMS`.
     cv : bool, default=True
-        Also cross-validate each configuration (``n_splits`` more fits each); without it
-        the rows carry gold figures only and ``cv`` is None.
+        Also cross-validate each configuration (``n_splits`` more fits each): over the
+        training articles when the corpus has at least `n_splits` of them
+        (:func:`stancelib.train.article_cross_validate`, as the model search), else by a
+        stratified split of sentences. Without it the rows carry gold figures only and
+        ``cv`` is None.
     n_splits : int, default=5
     seed : int, default=0
     n_jobs : int, optional
@@ -525,11 +528,13 @@ def ablation(
         family switched off), ``gold`` and ``cv`` (each ``{"macro_f1", "f_avg"}``, CV with
         ``*_std`` too); and ``n_splits``, ``seed``.
     """
-    from .train import SHIPPED_PARAMS, training_texts
+    from .train import SHIPPED_PARAMS, documents, training_texts
 
     rows = _read_gold(gold, article)
     gold_texts, y_gold = [r["text"] for r in rows], [r["stance"] for r in rows]
     texts, y = training_texts(train)
+    docs = documents(train) if cv else {}
+    docs = docs if len(docs) >= n_splits else {}
     base = dict(SHIPPED_PARAMS if params is None else params)
     configs: list[tuple[str | None, dict[str, Any]]] = [(None, {})]
     configs += [(family, off) for family, off in ABLATIONS.items()]
@@ -544,6 +549,7 @@ def ablation(
             gold_texts,
             y_gold,
             cv=cv,
+            docs=docs,
             n_splits=n_splits,
             seed=seed,
         )
@@ -559,15 +565,24 @@ def ablation(
                 f"ablation {i}/{len(configs)}: {label}: "
                 f"gold macro-F1 {row['gold']['macro_f1']:.3f}{cv_text}"
             )
-    return {"rows": out_rows, "n_splits": n_splits if cv else None, "seed": seed, "params": base}
+    return {
+        "rows": out_rows,
+        "n_splits": n_splits if cv else None,
+        "cv_articles": len(docs) if docs else None,
+        "seed": seed,
+        "params": base,
+    }
 
 
-def _ablation_row(removed, config, texts, y, gold_texts, y_gold, *, cv, n_splits, seed):
-    from .train import cross_validate, make_estimator
+def _ablation_row(removed, config, texts, y, gold_texts, y_gold, *, cv, docs, n_splits, seed):
+    from .train import article_cross_validate, cross_validate, make_estimator
 
     estimator = make_estimator(config, seed)
     scores = None
-    if cv:
+    if cv and docs:
+        # Scored on held-out training articles, as the model search is.
+        scores = article_cross_validate(estimator, texts, y, docs, n_splits=n_splits)
+    elif cv:
         scores = cross_validate(estimator, texts, y, n_splits=n_splits, random_state=seed)
         scores = {k: scores[k] for k in ("macro_f1", "macro_f1_std", "f_avg", "f_avg_std")}
     # Calibrated like the shipped model: with a news prior, the temperature moves the
@@ -833,7 +848,8 @@ def format_report(report: dict[str, Any]) -> str:
             "",
             "Ablation of the sentence model (each feature family switched off; every row "
             "refitted on the training corpus, sentences labelled alone, "
-            + (f"CV {abl['n_splits']}-fold)" if abl["n_splits"] else "no CV)"),
+            + (f"CV {abl['n_splits']}-fold" if abl["n_splits"] else "no CV")
+            + (f" over {abl['cv_articles']} training articles)" if abl.get("cv_articles") else ")"),
             _table(
                 ["configuration", "gold macro-F1", "gold F_avg", "CV macro-F1", "CV F_avg"],
                 [

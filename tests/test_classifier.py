@@ -88,6 +88,9 @@ def test_bad_labels(labels, error, match):
         ({"C": -1}, "C must be"),
         ({"class_weight": "x"}, "class_weight"),
         ({"calibration_cv": 1}, "calibration_cv"),
+        ({"calibration_cv": 4}, "calibration_cv=4 needs at least that many"),
+        ({"nb_alpha": 0}, "nb_alpha"),
+        ({"nb_alpha": "1"}, "nb_alpha"),
     ],
 )
 def test_bad_params(params, match):
@@ -165,6 +168,8 @@ def test_shipped_settings_come_from_the_search_grid():
     assert meta["featurizer_params"]["min_df"] == DEFAULT_PARAMS["featurizer__min_df"]
     assert StanceClassifier().loss == DEFAULT_PARAMS["loss"]
     assert StanceClassifier().C == DEFAULT_PARAMS["C"]
+    assert meta["params"]["nb_alpha"] == DEFAULT_PARAMS.get("nb_alpha")
+    assert StanceClassifier().nb_alpha == DEFAULT_PARAMS.get("nb_alpha")
     assert StanceFeaturizer().min_df == DEFAULT_PARAMS["featurizer__min_df"]
 
 
@@ -227,3 +232,52 @@ def test_the_shipped_model_expects_news_like_none():
     from stancelib.train import NEWS_NONE_PRIOR
 
     assert read_metadata(DEFAULT_MODEL)["params"]["none_prior"] == NEWS_NONE_PRIOR
+
+
+@pytest.mark.parametrize("loss", ["squared_hinge", "log_loss"])
+def test_naive_bayes_scaling_is_folded_into_the_coefficients(loss):
+    plain = small(loss=loss, nb_alpha=None).fit(TEXTS, LABELS)
+    nb = small(loss=loss, nb_alpha=1.0).fit(TEXTS, LABELS)
+    assert list(nb.predict(TEXTS)) == LABELS
+    assert not np.allclose(nb.model_.coef, plain.model_.coef)
+    # Each class's row is a one-vs-rest fit on features scaled by their log-count ratio,
+    # the ratio multiplied back in (a reference fit, here for AGAINST with the SVM).
+    if loss == "squared_hinge":
+        import scipy.sparse as sp
+        from sklearn.svm import LinearSVC
+
+        X = nb.featurizer_.transform(TEXTS)
+        present = (X > 0).astype(float)
+        mine = np.array(LABELS) == "AGAINST"
+        p = 1.0 + np.asarray(present[mine].sum(axis=0)).ravel()
+        q = 1.0 + np.asarray(present[~mine].sum(axis=0)).ravel()
+        ratio = np.log(p / p.sum()) - np.log(q / q.sum())
+        ref = LinearSVC(C=nb.C, dual=True, max_iter=nb.max_iter, random_state=0)
+        ref.fit(X @ sp.diags(ratio), mine)
+        row = list(nb.classes_).index("AGAINST")
+        np.testing.assert_allclose(nb.model_.coef[row], ref.coef_.ravel() * ratio, atol=1e-10)
+    # The fitted model is the one that predicts: scores are X @ coef.T + intercept.
+    X = nb.featurizer_.transform(TEXTS)
+    expected = X @ nb.model_.coef.T + nb.model_.intercept
+    np.testing.assert_allclose(nb.decision_function(TEXTS), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_naive_bayes_scaling_with_two_classes_and_in_clone():
+    clf = small(nb_alpha=0.5).fit(TEXTS[:6], LABELS[:6])
+    assert list(clf.classes_) == ["AGAINST", "FAVOR"]
+    assert list(clf.predict(TEXTS[:6])) == LABELS[:6]
+    assert clone(clf).get_params()["nb_alpha"] == 0.5
+
+
+def test_article_cross_validation_scores_held_out_articles_only():
+    from stancelib.train import article_cross_validate
+
+    texts = TEXTS * 4
+    labels = LABELS * 4
+    # Four articles of three sentences; the other 24 sentences stand alone.
+    docs = {f"a{k}": [9 * k + i for i in range(3)] for k in range(4)}
+    out = article_cross_validate(small(), texts, labels, docs, n_splits=2)
+    assert out["n_splits"] == 2 and out["n_documents"] == 4 and len(out["folds"]) == 2
+    assert 0 <= out["macro_f1"] <= 1 and out["macro_f1_std"] >= 0
+    with pytest.raises(ValueError, match="at least 2 training articles"):
+        article_cross_validate(small(), texts, labels, {"a0": [0, 1, 2]})

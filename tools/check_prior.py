@@ -22,7 +22,7 @@ from stancelib.metrics import f_avg, macro_f1
 from stancelib.model import softmax
 from stancelib.train import training_texts
 
-SHARES = (None, 0.4, 0.5, 0.6, 0.7, 0.8)
+SHARES = (None, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
 def main() -> None:
