@@ -207,7 +207,7 @@ def fit_context(
     labels: Sequence[Sequence[str]],
     classes: Sequence[str],
     *,
-    alpha: float = 0.01,
+    alpha: float = 0.001,
 ) -> ContextModel:
     """Fit the context model on annotated documents.
 
@@ -226,7 +226,7 @@ def fit_context(
         Each document's gold stances.
     classes : sequence of str
         The sentence model's classes, in its order.
-    alpha : float, default=0.01
+    alpha : float, default=0.001
         L2 penalty; the default was chosen by cross-validation over the training articles
         (``python tools/check_context.py``).
 

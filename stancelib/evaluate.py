@@ -12,7 +12,7 @@ Usage::
 The report (:func:`evaluate`) is a dict that :func:`format_report` prints and ``--json``
 writes as is. Its shape::
 
-    {"metadata": {"model": {"path", "sha256", "cv", "training_data"},
+    {"metadata": {"model": {"path", "sha256", "cv", "article_cv", "training_data"},
                   "gold": {"path", "sha256", "n_sentences"}, "article": {"path", "sha256"},
                   "train": {"path", "sha256", "n_sentences"} or null,
                   "versions": {...}, "seed", "resamples", "level"},
@@ -355,6 +355,7 @@ def evaluate(
             "path": _display_path(model_file),
             "sha256": data.file_sha256(model_file) if model_file is not None else None,
             "cv": model_meta.get("cv"),
+            "article_cv": model_meta.get("article_cv"),
             "training_data": model_meta.get("training_data"),
             "params": model_meta.get("params"),
             "featurizer_params": model_meta.get("featurizer_params"),
@@ -834,6 +835,13 @@ def format_report(report: dict[str, Any]) -> str:
                 f"(+/- {recorded.get('macro_f1_std', float('nan')):.3f}), "
                 f"F_avg {recorded.get('f_avg', float('nan')):.3f} (--cv recomputes it)",
             ]
+        articles = meta["model"].get("article_cv")
+        if isinstance(articles, dict) and "macro_f1" in articles:
+            out.append(
+                f"  over the {articles['n_documents']} training articles "
+                f"({articles['n_splits']}-fold): macro-F1 {articles['macro_f1']:.3f} "
+                f"(+/- {articles['macro_f1_std']:.3f}), F_avg {articles['f_avg']:.3f}"
+            )
     trained_on = meta["model"].get("training_data") or {}
     if meta.get("train") and trained_on.get("sha256") not in (None, meta["train"]["sha256"]):
         out.append(

@@ -85,7 +85,7 @@ SHIPPED_PARAMS: dict[str, Any] = {**DEFAULT_PARAMS, "none_prior": NEWS_NONE_PRIO
 
 #: The context model's L2 penalty, chosen by cross-validation over the training articles
 #: (``python tools/check_context.py``), the development articles and the gold not consulted.
-CONTEXT_ALPHA = 0.01
+CONTEXT_ALPHA = 0.001
 
 
 def make_estimator(params: dict[str, Any], random_state: int = 0) -> StanceClassifier:
