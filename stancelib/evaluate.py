@@ -490,6 +490,7 @@ def ablation(
     article: str | Path | None = None,
     params: dict[str, Any] | None = None,
     cv: bool = True,
+    families: Sequence[str] | None = None,
     n_splits: int = 5,
     seed: int = 0,
     n_jobs: int | None = None,
@@ -514,6 +515,9 @@ def ablation(
         (:func:`stancelib.train.article_cross_validate`, as the model search), else by a
         stratified split of sentences. Without it the rows carry gold figures only and
         ``cv`` is None.
+    families : sequence of str, optional
+        The families to switch off, among :data:`ABLATIONS`; all of them by default. The
+        full model's row always comes first.
     n_splits : int, default=5
     seed : int, default=0
     n_jobs : int, optional
@@ -538,7 +542,14 @@ def ablation(
     docs = docs if len(docs) >= n_splits else {}
     base = dict(SHIPPED_PARAMS if params is None else params)
     configs: list[tuple[str | None, dict[str, Any]]] = [(None, {})]
-    configs += [(family, off) for family, off in ABLATIONS.items()]
+    if families is None:
+        families = list(ABLATIONS)
+    elif isinstance(families, str) or not all(isinstance(f, str) for f in families):
+        raise TypeError(f"families must be a list of family names, got {families!r}")
+    unknown = sorted(set(families) - set(ABLATIONS))
+    if unknown:
+        raise ValueError(f"unknown families {unknown}; expected among {list(ABLATIONS)}")
+    configs += [(family, ABLATIONS[family]) for family in families]
     from joblib import Parallel, delayed
 
     jobs = (

@@ -290,11 +290,7 @@ def cross_validate(
         if progress:
             progress(f"  fold {i}/{n_splits}: macro-F1 {per_fold[-1]['macro_f1']:.3f}")
     out: dict[str, Any] = {"n_splits": n_splits, "random_state": random_state}
-    for name in ("macro_f1", "f_avg"):
-        values = [f[name] for f in per_fold]
-        out[name] = float(np.mean(values))
-        out[f"{name}_std"] = float(np.std(values))
-    out["folds"] = per_fold
+    out.update(_fold_summary(per_fold))
     out["predictions"] = [str(p) for p in oof]
     return out
 
@@ -338,7 +334,12 @@ def article_cross_validate(
         per_fold.append({"macro_f1": macro_f1(y[test], pred), "f_avg": f_avg(y[test], pred)})
         if progress:
             progress(f"  articles fold {i}/{n_splits}: macro-F1 {per_fold[-1]['macro_f1']:.3f}")
-    out: dict[str, Any] = {"n_splits": n_splits, "n_documents": len(names)}
+    return {"n_splits": n_splits, "n_documents": len(names), **_fold_summary(per_fold)}
+
+
+def _fold_summary(per_fold: list[dict[str, float]]) -> dict[str, Any]:
+    """Mean and standard deviation over folds of each figure, and the folds themselves."""
+    out: dict[str, Any] = {}
     for name in ("macro_f1", "f_avg"):
         values = [f[name] for f in per_fold]
         out[name] = float(np.mean(values))

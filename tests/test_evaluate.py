@@ -353,6 +353,17 @@ def test_ablation_switches_off_each_family_in_turn(files):
     assert "- reported_speech" in format_report({**report, "ablation": result})
 
 
+def test_ablation_of_some_families(files):
+    kw = {"article": files["article"], "cv": False}
+    result = ablation(files["gold"], files["train"], families=["char", "cues"], **kw)
+    assert [r["removed"] for r in result["rows"]] == [None, "char", "cues"]
+    assert result["rows"][0]["cv"] is None
+    with pytest.raises(ValueError, match="unknown families"):
+        ablation(files["gold"], files["train"], families=["words"], **kw)
+    with pytest.raises(TypeError, match="families must be a list"):
+        ablation(files["gold"], files["train"], families="char", **kw)
+
+
 # ------------------------------------------------------------------ command line
 
 

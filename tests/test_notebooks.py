@@ -18,9 +18,20 @@ def test_the_three_notebooks_are_shipped():
     ]
 
 
+# The featurizer notebook's gold ablation refits the calibrated model once per family; the
+# saved outputs come from the whole run (tools/run_notebooks.py), and here every cell runs
+# with the full model and one family switched off, so that the suite stays fast.
+QUICK = {"ablation(cv=False, n_jobs=-1)": 'ablation(cv=False, families=["word"], n_jobs=-1)'}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_executes_without_error(path):
     notebook = nbformat.read(path, as_version=4)
+    for full, quick in QUICK.items():
+        hits = [cell for cell in notebook.cells if full in cell.source]
+        for cell in hits:
+            cell.source = cell.source.replace(full, quick)
+        assert hits or path.stem != "02_featurizer", f"the notebook no longer calls {full}"
     client = nbclient.NotebookClient(
         notebook,
         timeout=300,
