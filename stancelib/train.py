@@ -266,9 +266,13 @@ def cross_validate(
     *,
     n_splits: int = 5,
     random_state: int = 0,
+    n_jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Stratified k-fold cross-validation of a stance estimator.
+
+    Each fold's model is fitted uncalibrated; `n_jobs` folds are fitted in parallel (as for
+    ``joblib.Parallel``), and the figures do not depend on it.
 
     Returns
     -------
@@ -278,17 +282,9 @@ def cross_validate(
     """
     y = np.asarray(y, dtype=object)
     folds = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+    splits = list(folds.split(np.zeros(len(y)), y))
     oof = np.empty(len(y), dtype=object)
-    per_fold: list[dict[str, float]] = []
-    for i, (train, test) in enumerate(folds.split(np.zeros(len(y)), y), start=1):
-        model = clone(estimator).set_params(calibration_cv=None)
-        model.fit([texts[j] for j in train], y[train])
-        oof[test] = model.predict([texts[j] for j in test])
-        per_fold.append(
-            {"macro_f1": macro_f1(y[test], oof[test]), "f_avg": f_avg(y[test], oof[test])}
-        )
-        if progress:
-            progress(f"  fold {i}/{n_splits}: macro-F1 {per_fold[-1]['macro_f1']:.3f}")
+    per_fold = _score_folds(estimator, texts, y, splits, n_jobs, progress, "fold", oof)
     out: dict[str, Any] = {"n_splits": n_splits, "random_state": random_state}
     out.update(_fold_summary(per_fold))
     out["predictions"] = [str(p) for p in oof]
@@ -302,6 +298,7 @@ def article_cross_validate(
     docs: dict[str, list[int]],
     *,
     n_splits: int = 5,
+    n_jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Cross-validation over the training articles: the score on articles never seen.
@@ -310,7 +307,8 @@ def article_cross_validate(
     `estimator` fitted, uncalibrated, on every sentence outside it, the sentences written
     on their own included. A stratified split of sentences scores each one with its
     article-mates in training; this split scores what the library is for, the sentences
-    of a new article.
+    of a new article. `n_jobs` folds are fitted in parallel; the figures do not depend
+    on it.
 
     Returns
     -------
@@ -324,17 +322,36 @@ def article_cross_validate(
     if n_splits < 2:
         raise ValueError(f"at least 2 training articles are needed, got {len(names)}")
     groups = GroupKFold(n_splits).split(np.zeros(len(names)), groups=np.arange(len(names)))
-    per_fold: list[dict[str, float]] = []
-    for i, (_, held_out) in enumerate(groups, start=1):
+    splits = []
+    for _, held_out in groups:
         test = np.concatenate([docs[names[d]] for d in held_out])
-        train = np.setdiff1d(np.arange(len(texts)), test)
-        model = clone(estimator).set_params(calibration_cv=None)
-        model.fit([texts[j] for j in train], y[train])
-        pred = model.predict([texts[j] for j in test])
+        splits.append((np.setdiff1d(np.arange(len(texts)), test), test))
+    per_fold = _score_folds(estimator, texts, y, splits, n_jobs, progress, "articles fold")
+    return {"n_splits": n_splits, "n_documents": len(names), **_fold_summary(per_fold)}
+
+
+def _score_folds(estimator, texts, y, splits, n_jobs, progress, name, oof=None):
+    """Fit `estimator` uncalibrated on each split's training rows and score its test rows."""
+    jobs = (
+        delayed(_fit_and_label)(
+            estimator, [texts[j] for j in train], y[train], [texts[j] for j in test]
+        )
+        for train, test in splits
+    )
+    per_fold: list[dict[str, float]] = []
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    for i, ((_, test), pred) in enumerate(zip(splits, results), start=1):
+        if oof is not None:
+            oof[test] = pred
         per_fold.append({"macro_f1": macro_f1(y[test], pred), "f_avg": f_avg(y[test], pred)})
         if progress:
-            progress(f"  articles fold {i}/{n_splits}: macro-F1 {per_fold[-1]['macro_f1']:.3f}")
-    return {"n_splits": n_splits, "n_documents": len(names), **_fold_summary(per_fold)}
+            progress(f"  {name} {i}/{len(splits)}: macro-F1 {per_fold[-1]['macro_f1']:.3f}")
+    return per_fold
+
+
+def _fit_and_label(estimator, texts, y, test_texts):
+    model = clone(estimator).set_params(calibration_cv=None)
+    return model.fit(texts, y).predict(test_texts)
 
 
 def _fold_summary(per_fold: list[dict[str, float]]) -> dict[str, Any]:
@@ -429,8 +446,8 @@ def train(
     n_splits : int, default=5
     random_state : int, default=0
     n_jobs : int, optional
-        Folds of the context model fitted in parallel (``joblib``); the model does not
-        depend on it.
+        Folds of the cross-validations and of the context model fitted in parallel
+        (``joblib``); the model and the figures do not depend on it.
 
     Returns
     -------
@@ -443,14 +460,20 @@ def train(
     estimator = make_estimator(SHIPPED_PARAMS, random_state)
     say(f"cross-validating on {len(texts)} sentences ({n_splits} folds)")
     cv = cross_validate(
-        estimator, texts, y, n_splits=n_splits, random_state=random_state, progress=say
+        estimator,
+        texts,
+        y,
+        n_splits=n_splits,
+        random_state=random_state,
+        n_jobs=n_jobs,
+        progress=say,
     )
     docs = documents(path)
     article_cv = None
     if len(docs) >= 2:
         say(f"cross-validating over {len(docs)} training articles ({n_splits} folds)")
         article_cv = article_cross_validate(
-            estimator, texts, y, docs, n_splits=n_splits, progress=say
+            estimator, texts, y, docs, n_splits=n_splits, n_jobs=n_jobs, progress=say
         )
     say(f"fitting on all {len(texts)} sentences")
     estimator.fit(texts, y)

@@ -279,5 +279,15 @@ def test_article_cross_validation_scores_held_out_articles_only():
     out = article_cross_validate(small(), texts, labels, docs, n_splits=2)
     assert out["n_splits"] == 2 and out["n_documents"] == 4 and len(out["folds"]) == 2
     assert 0 <= out["macro_f1"] <= 1 and out["macro_f1_std"] >= 0
+    # Folds fitted in parallel give the same figures.
+    assert article_cross_validate(small(), texts, labels, docs, n_splits=2, n_jobs=2) == out
     with pytest.raises(ValueError, match="at least 2 training articles"):
         article_cross_validate(small(), texts, labels, {"a0": [0, 1, 2]})
+
+
+def test_cross_validation_does_not_depend_on_n_jobs():
+    from stancelib.train import cross_validate
+
+    one = cross_validate(small(), TEXTS * 3, LABELS * 3, n_splits=3)
+    two = cross_validate(small(), TEXTS * 3, LABELS * 3, n_splits=3, n_jobs=2)
+    assert one == two and len(one["predictions"]) == 27
