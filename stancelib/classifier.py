@@ -235,11 +235,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         classes = np.unique(y)
         present = X.copy()
         present.data[:] = 1.0
+        # Counts of sentences, whole numbers in float64: the rest's is exactly the total's
+        # minus the class's.
+        total = np.asarray(present.sum(axis=0)).ravel()
         coef, intercept = [], []
         for c in classes:
             mine = y == c
-            p = self.nb_alpha + np.asarray(present[mine].sum(axis=0)).ravel()
-            q = self.nb_alpha + np.asarray(present[~mine].sum(axis=0)).ravel()
+            in_class = np.asarray(present[mine].sum(axis=0)).ravel()
+            p = self.nb_alpha + in_class
+            q = self.nb_alpha + (total - in_class)
             ratio = np.log(p / p.sum()) - np.log(q / q.sum())
             model = clone(linear).fit(X @ sp.diags(ratio), mine)
             coef.append(model.coef_.ravel() * ratio)

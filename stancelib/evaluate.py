@@ -406,8 +406,9 @@ def _dev_scores(
         for i, r in enumerate(rows):
             by_doc.setdefault(r["doc"], []).append(i)
         pred = np.empty(len(rows), dtype=object)
+        context_model = _context_model(estimator)
         for idx in by_doc.values():
-            doc = _context_model(estimator).predict_proba([texts[i] for i in idx], alone[idx])
+            doc = context_model.predict_proba([texts[i] for i in idx], alone[idx])
             pred[idx] = classes[doc.argmax(axis=1)]
         predictions["stancelib"] = [str(p) for p in pred]
         predictions["stancelib, sentences alone"] = [str(p) for p in classes[alone.argmax(1)]]
@@ -587,16 +588,13 @@ def ablation(
 
 
 def _ablation_row(removed, config, texts, y, gold_texts, y_gold, *, cv, docs, n_splits, seed):
-    from .train import article_cross_validate, cross_validate, make_estimator
+    from .train import make_estimator, selection_cv
 
     estimator = make_estimator(config, seed)
     scores = None
-    if cv and docs:
-        # Scored on held-out training articles, as the model search is.
-        scores = article_cross_validate(estimator, texts, y, docs, n_splits=n_splits)
-    elif cv:
-        scores = cross_validate(estimator, texts, y, n_splits=n_splits, random_state=seed)
-        scores = {k: scores[k] for k in ("macro_f1", "macro_f1_std", "f_avg", "f_avg_std")}
+    if cv:
+        # The cross-validation the model search uses.
+        scores = selection_cv(estimator, texts, y, docs, n_splits=n_splits, random_state=seed)
     # Calibrated like the shipped model: with a news prior, the temperature moves the
     # decision, so the full model's row reproduces the shipped model's gold figures.
     fitted = estimator.fit(texts, y)

@@ -43,6 +43,7 @@ __all__ = [
     "main",
     "out_of_fold_document_proba",
     "search",
+    "selection_cv",
     "train",
 ]
 
@@ -145,35 +146,44 @@ def out_of_fold_document_proba(
     """
     y = np.asarray(y, dtype=object)
     names = list(docs)
-    n_splits = min(n_splits, len(names))
-    if n_splits < 2:
-        raise ValueError(f"at least 2 training articles are needed, got {len(names)}")
-    in_doc = np.zeros(len(texts), dtype=bool)
-    for idx in docs.values():
-        in_doc[idx] = True
-    folds = list(GroupKFold(n_splits).split(np.zeros(len(names)), groups=np.arange(len(names))))
-    jobs = []
-    for _, held_out in folds:
-        held = np.zeros(len(texts), dtype=bool)
-        for d in held_out:
-            held[docs[names[d]]] = True
-        train = np.flatnonzero(~held)
-        jobs.append(
-            delayed(_fit_and_predict)(
-                estimator,
-                [texts[i] for i in train],
-                y[train],
-                [[texts[i] for i in docs[names[d]]] for d in held_out],
-            )
+    folds = _article_folds(docs, n_splits, len(texts))
+    jobs = (
+        delayed(_fit_and_predict)(
+            estimator,
+            [texts[i] for i in train],
+            y[train],
+            [[texts[i] for i in docs[names[d]]] for d in held_out],
         )
+        for held_out, train in folds
+    )
     out: list[np.ndarray | None] = [None] * len(names)
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    for k, ((_, held_out), probas) in enumerate(zip(folds, results), start=1):
+    for k, ((held_out, _), probas) in enumerate(zip(folds, results), start=1):
         for d, proba in zip(held_out, probas):
             out[d] = proba
         if progress:
-            progress(f"  articles fold {k}/{n_splits}: {len(held_out)} articles held out")
+            progress(f"  articles fold {k}/{len(folds)}: {len(held_out)} articles held out")
     return out  # type: ignore[return-value]
+
+
+def _article_folds(
+    docs: dict[str, list[int]], n_splits: int, n_texts: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``GroupKFold`` over the articles: each fold's held-out articles (their positions
+    in `docs`) and the rows it trains on, every row outside them."""
+    names = list(docs)
+    n_splits = min(n_splits, len(names))
+    if n_splits < 2:
+        raise ValueError(f"at least 2 training articles are needed, got {len(names)}")
+    folds = []
+    for _, held_out in GroupKFold(n_splits).split(
+        np.zeros(len(names)), groups=np.arange(len(names))
+    ):
+        held = np.zeros(n_texts, dtype=bool)
+        for d in held_out:
+            held[docs[names[d]]] = True
+        folds.append((held_out, np.flatnonzero(~held)))
+    return folds
 
 
 def _fit_and_predict(estimator, texts, y, documents):
@@ -318,16 +328,12 @@ def article_cross_validate(
     """
     y = np.asarray(y, dtype=object)
     names = list(docs)
-    n_splits = min(n_splits, len(names))
-    if n_splits < 2:
-        raise ValueError(f"at least 2 training articles are needed, got {len(names)}")
-    groups = GroupKFold(n_splits).split(np.zeros(len(names)), groups=np.arange(len(names)))
-    splits = []
-    for _, held_out in groups:
-        test = np.concatenate([docs[names[d]] for d in held_out])
-        splits.append((np.setdiff1d(np.arange(len(texts)), test), test))
+    folds = _article_folds(docs, n_splits, len(texts))
+    splits = [
+        (train, np.concatenate([docs[names[d]] for d in held_out])) for held_out, train in folds
+    ]
     per_fold = _score_folds(estimator, texts, y, splits, n_jobs, progress, "articles fold")
-    return {"n_splits": n_splits, "n_documents": len(names), **_fold_summary(per_fold)}
+    return {"n_splits": len(folds), "n_documents": len(names), **_fold_summary(per_fold)}
 
 
 def _score_folds(estimator, texts, y, splits, n_jobs, progress, name, oof=None):
@@ -410,16 +416,33 @@ def search(
 
 def _search_one(params, texts, y, docs, n_splits, random_state) -> dict[str, Any]:
     estimator = make_estimator(params, random_state)
+    scores = selection_cv(estimator, texts, y, docs, n_splits=n_splits, random_state=random_state)
+    return {"params": params, **{k: scores[k] for k in ("macro_f1", "macro_f1_std", "f_avg")}}
+
+
+def selection_cv(
+    estimator: StanceClassifier,
+    texts: Sequence[str],
+    y: Sequence[str],
+    docs: dict[str, list[int]] | None,
+    *,
+    n_splits: int = 5,
+    random_state: int = 0,
+) -> dict[str, float]:
+    """The cross-validation that chooses settings: over the training articles `docs`
+    (:func:`article_cross_validate`) when given, else a stratified split of sentences
+    (:func:`cross_validate`).
+
+    Returns
+    -------
+    dict
+        ``macro_f1``, ``macro_f1_std``, ``f_avg`` and ``f_avg_std``.
+    """
     if docs:
         scores = article_cross_validate(estimator, texts, y, docs, n_splits=n_splits)
     else:
         scores = cross_validate(estimator, texts, y, n_splits=n_splits, random_state=random_state)
-    return {
-        "params": params,
-        "macro_f1": scores["macro_f1"],
-        "macro_f1_std": scores["macro_f1_std"],
-        "f_avg": scores["f_avg"],
-    }
+    return {k: scores[k] for k in ("macro_f1", "macro_f1_std", "f_avg", "f_avg_std")}
 
 
 def train(
