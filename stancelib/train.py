@@ -40,6 +40,7 @@ __all__ = [
     "cross_validate",
     "documents",
     "fit_document_context",
+    "fit_with_context",
     "main",
     "out_of_fold_document_proba",
     "search",
@@ -144,10 +145,18 @@ def out_of_fold_document_proba(
     list of ndarray
         One ``(n_sentences, n_classes)`` array per article, in the order of `docs`.
     """
+    _, probas = _fit_in_one_pool(estimator, texts, y, docs, n_splits, n_jobs, progress, full=False)
+    return probas
+
+
+def _fit_in_one_pool(estimator, texts, y, docs, n_splits, n_jobs, progress, *, full):
+    """The article folds of :func:`out_of_fold_document_proba` and, with `full`, the fit of
+    `estimator` on every sentence, as jobs of one ``joblib`` pool: with 2 workers, the fit
+    and 5 folds take 3 rounds instead of 1 + 3."""
     y = np.asarray(y, dtype=object)
     names = list(docs)
     folds = _article_folds(docs, n_splits, len(texts))
-    jobs = (
+    jobs = [
         delayed(_fit_and_predict)(
             estimator,
             [texts[i] for i in train],
@@ -155,15 +164,20 @@ def out_of_fold_document_proba(
             [[texts[i] for i in docs[names[d]]] for d in held_out],
         )
         for held_out, train in folds
-    )
-    out: list[np.ndarray | None] = [None] * len(names)
+    ]
+    if full:
+        jobs.insert(0, delayed(_fit)(estimator, texts, y))
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    fitted = next(results) if full else None
+    if fitted is not None and progress:
+        progress(f"  fitted on all {len(texts)} sentences")
+    out: list[np.ndarray | None] = [None] * len(names)
     for k, ((held_out, _), probas) in enumerate(zip(folds, results), start=1):
         for d, proba in zip(held_out, probas):
             out[d] = proba
         if progress:
             progress(f"  articles fold {k}/{len(folds)}: {len(held_out)} articles held out")
-    return out  # type: ignore[return-value]
+    return fitted, out
 
 
 def _article_folds(
@@ -186,8 +200,12 @@ def _article_folds(
     return folds
 
 
+def _fit(estimator, texts, y):
+    return clone(estimator).fit(texts, y)
+
+
 def _fit_and_predict(estimator, texts, y, documents):
-    model = clone(estimator).fit(texts, y)
+    model = _fit(estimator, texts, y)
     return [model.predict_proba(doc) for doc in documents]
 
 
@@ -252,10 +270,44 @@ def fit_document_context(
         The model, and what to record about it: the articles' count and the
         cross-validated figures of :func:`context_cv`.
     """
-    y = np.asarray(y, dtype=object)
     probas = out_of_fold_document_proba(
         estimator, texts, y, docs, n_splits=n_splits, n_jobs=n_jobs, progress=progress
     )
+    return _context_from_probas(texts, y, docs, probas, alpha, n_splits)
+
+
+def fit_with_context(
+    estimator: StanceClassifier,
+    texts: Sequence[str],
+    y: Sequence[str],
+    docs: dict[str, list[int]],
+    *,
+    alpha: float = CONTEXT_ALPHA,
+    n_splits: int = 5,
+    n_jobs: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[StanceClassifier, dict[str, Any]]:
+    """Fit a clone of `estimator` on every sentence and its context model on the articles.
+
+    The same models as ``clone(estimator).fit(texts, y)`` followed by
+    :func:`fit_document_context`, the full fit running in the same pool of `n_jobs`
+    workers as the article folds.
+
+    Returns
+    -------
+    (StanceClassifier, dict)
+        The fitted classifier, its context model attached to ``model_``, and the record
+        of :func:`fit_document_context`.
+    """
+    fitted, probas = _fit_in_one_pool(
+        estimator, texts, y, docs, n_splits, n_jobs, progress, full=True
+    )
+    fitted.model_.context, record = _context_from_probas(texts, y, docs, probas, alpha, n_splits)
+    return fitted, record
+
+
+def _context_from_probas(texts, y, docs, probas, alpha, n_splits):
+    y = np.asarray(y, dtype=object)
     sentences = [[texts[i] for i in idx] for idx in docs.values()]
     labels = [list(y[idx]) for idx in docs.values()]
     classes = np.unique(y)
@@ -498,14 +550,15 @@ def train(
         article_cv = article_cross_validate(
             estimator, texts, y, docs, n_splits=n_splits, n_jobs=n_jobs, progress=say
         )
-    say(f"fitting on all {len(texts)} sentences")
-    estimator.fit(texts, y)
     context_record = None
     if len(docs) >= 2:
-        say(f"fitting the context model on {len(docs)} training articles")
-        estimator.model_.context, context_record = fit_document_context(
+        say(f"fitting on all {len(texts)} sentences, and the context model on {len(docs)} articles")
+        estimator, context_record = fit_with_context(
             estimator, texts, y, docs, n_splits=n_splits, n_jobs=n_jobs, progress=say
         )
+    else:
+        say(f"fitting on all {len(texts)} sentences")
+        estimator.fit(texts, y)
     metadata = {
         "training_data": {
             "file": path.name,

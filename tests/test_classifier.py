@@ -12,7 +12,7 @@ import stancelib
 from stancelib import StanceClassifier, StanceFeaturizer
 from stancelib.classifier import fit_temperature
 from stancelib.persistence import DEFAULT_MODEL, read_metadata
-from stancelib.train import documents, training_texts
+from stancelib.train import documents, fit_with_context, training_texts
 
 TEXTS = [
     "Berlin will not send soldiers to Ukraine.",
@@ -132,18 +132,16 @@ def test_retraining_reproduces_the_shipped_model():
 
     assert meta["training_data"]["sha256"] == file_sha256(training_path())
     featurizer = StanceFeaturizer(**meta["featurizer_params"])
-    clf = StanceClassifier(featurizer=featurizer, **meta["params"]).fit(texts, y)
+    estimator = StanceClassifier(featurizer=featurizer, **meta["params"])
+    # The full fit and the context model's five article folds, as train() fits them: in
+    # one pool (here of two workers; the models do not depend on it).
+    clf, record = fit_with_context(estimator, texts, y, documents(), n_jobs=2)
     shipped = stancelib.load_model()
     probe = texts[::7] + [r["text"] for r in stancelib.data.validate_gold()]
     assert list(clf.predict(probe)) == list(shipped.predict(probe))
     assert np.allclose(clf.predict_proba(probe), shipped.predict_proba(probe), rtol=0, atol=1e-9)
     assert clf.temperature_ == pytest.approx(shipped.temperature, abs=1e-9)
-    # The context model, refitted on the training articles, is the shipped one too.
-    from stancelib.train import fit_document_context
-
-    # Two folds at a time: the model does not depend on it, and the test takes half as long.
-    context, record = fit_document_context(clf, texts, y, documents(), n_jobs=2)
-    assert np.allclose(context.coef, shipped.context.coef, rtol=0, atol=1e-9)
+    assert np.allclose(clf.model_.context.coef, shipped.context.coef, rtol=0, atol=1e-9)
     assert record["cv"] == pytest.approx(meta["context"]["cv"])
     assert record["n_documents"] == meta["context"]["n_documents"]
 
