@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ __all__ = [
     "DataFileError",
     "article_path",
     "dev_path",
+    "dev_style",
     "file_sha256",
     "gold_path",
     "load_dev",
@@ -331,6 +333,25 @@ def validate_dev(path: str | Path | None = None) -> list[dict[str, Any]]:
         Naming the file and line of the first problem.
     """
     return _validate_corpus(Path(path) if path is not None else dev_path(), _DEV_FIELDS)
+
+
+_SCRAPED = re.compile(r"dev[A-Z]")
+
+
+def dev_style(doc: str) -> str:
+    """How a development article was written, from its ``doc`` name.
+
+    ``"clean"`` for the articles written as edited prose (``dev01`` to ``dev43``) and
+    ``"scraped"`` for those written as a scraper leaves a web page, captions, bylines, glued
+    quotes and fragments included, and cut by :func:`stancelib.split_sentences`
+    (``devA01``, ``devB01``, ...: a capital letter after ``dev``).
+
+    Examples
+    --------
+    >>> dev_style("dev07"), dev_style("devC03")
+    ('clean', 'scraped')
+    """
+    return "scraped" if _SCRAPED.match(doc) else "clean"
 
 
 def _features(kind: str) -> datasets.Features:

@@ -29,7 +29,9 @@ writes as is. Its shape::
                  "correct"}],
      "actor_accuracy": float or null,
      "dev": {"path", "sha256", "n_sentences", "n_docs",
-             "systems": {NAME: {"macro_f1", "f_avg", "accuracy", "kappa", "per_class"}}}
+             "systems": {NAME: {"macro_f1", "f_avg", "accuracy", "kappa", "per_class"}},
+             "by_style": {"clean" | "scraped": {"n_sentences", "n_docs",
+                                                "systems": {NAME: {"macro_f1", "f_avg"}}}}}
             (with --dev),
      "cv": {...} (with --cv), "ablation": {...} (with --ablation)}
 
@@ -61,7 +63,7 @@ from . import data
 from .baselines import BASELINES
 from .extract import FAMILIES
 from .labels import LABELS, STANCE_LABELS
-from .metrics import HEADLINE, bootstrap_ci, stance_scores
+from .metrics import HEADLINE, bootstrap_ci, f_avg, macro_f1, stance_scores
 from .persistence import DEFAULT_MODEL, ModelFileError, versions
 
 __all__ = [
@@ -423,11 +425,28 @@ def _dev_scores(
             **{key: scored[key] for key in HEADLINE},
             "per_class": scored["per_class"],
         }
+    by_style: dict[str, dict[str, Any]] = {}
+    styles = [data.dev_style(r["doc"]) for r in rows]
+    for style in sorted(set(styles)):
+        idx = [i for i, s in enumerate(styles) if s == style]
+        gold = [y_true[i] for i in idx]
+        by_style[style] = {
+            "n_sentences": len(idx),
+            "n_docs": len({rows[i]["doc"] for i in idx}),
+            "systems": {
+                name: {
+                    "macro_f1": macro_f1(gold, [pred[i] for i in idx]),
+                    "f_avg": f_avg(gold, [pred[i] for i in idx]),
+                }
+                for name, pred in predictions.items()
+            },
+        }
     return {
         **_file_info(path),
         "n_sentences": len(rows),
         "n_docs": len({r["doc"] for r in rows}),
         "systems": scores,
+        "by_style": by_style,
     }
 
 
@@ -491,6 +510,7 @@ def ablation(
     article: str | Path | None = None,
     params: dict[str, Any] | None = None,
     cv: bool = True,
+    dev: bool | str | Path = False,
     families: Sequence[str] | None = None,
     n_splits: int = 5,
     seed: int = 0,
@@ -516,6 +536,10 @@ def ablation(
         (:func:`stancelib.train.article_cross_validate`, as the model search), else by a
         stratified split of sentences. Without it the rows carry gold figures only and
         ``cv`` is None.
+    dev : bool, str or Path, default=False
+        Also label the development articles with each configuration (sentences alone):
+        True for ``fixtures/dev.jsonl``, or a file in that format. Each row then has a
+        ``dev`` entry; else it is None.
     families : sequence of str, optional
         The families to switch off, among :data:`ABLATIONS`; all of them by default. The
         full model's row always comes first.
@@ -531,8 +555,8 @@ def ablation(
     -------
     dict
         ``rows``: one per configuration, ``removed`` (None for the full model, else the
-        family switched off), ``gold`` and ``cv`` (each ``{"macro_f1", "f_avg"}``, CV with
-        ``*_std`` too); and ``n_splits``, ``seed``.
+        family switched off), ``gold``, ``cv`` and ``dev`` (each ``{"macro_f1", "f_avg"}``,
+        CV with ``*_std`` too); and ``n_splits``, ``seed``.
     """
     from .train import SHIPPED_PARAMS, documents, training_texts
 
@@ -541,6 +565,10 @@ def ablation(
     texts, y = training_texts(train)
     docs = documents(train) if cv else {}
     docs = docs if len(docs) >= n_splits else {}
+    dev_rows = []
+    if dev is not False and dev is not None:
+        dev_rows = data.validate_dev(data.dev_path() if dev is True else Path(dev))
+    dev_texts, y_dev = [r["text"] for r in dev_rows], [r["stance"] for r in dev_rows]
     base = dict(SHIPPED_PARAMS if params is None else params)
     configs: list[tuple[str | None, dict[str, Any]]] = [(None, {})]
     if families is None:
@@ -561,6 +589,8 @@ def ablation(
             y,
             gold_texts,
             y_gold,
+            dev_texts,
+            y_dev,
             cv=cv,
             docs=docs,
             n_splits=n_splits,
@@ -587,7 +617,9 @@ def ablation(
     }
 
 
-def _ablation_row(removed, config, texts, y, gold_texts, y_gold, *, cv, docs, n_splits, seed):
+def _ablation_row(
+    removed, config, texts, y, gold_texts, y_gold, dev_texts, y_dev, *, cv, docs, n_splits, seed
+):
     from .train import make_estimator, selection_cv
 
     estimator = make_estimator(config, seed)
@@ -599,10 +631,15 @@ def _ablation_row(removed, config, texts, y, gold_texts, y_gold, *, cv, docs, n_
     # decision, so the full model's row reproduces the shipped model's gold figures.
     fitted = estimator.fit(texts, y)
     scored = stance_scores(y_gold, [str(p) for p in fitted.predict(gold_texts)])
+    on_dev = None
+    if dev_texts:
+        pred = [str(p) for p in fitted.predict(dev_texts)]
+        on_dev = {"macro_f1": macro_f1(y_dev, pred), "f_avg": f_avg(y_dev, pred)}
     return {
         "removed": removed,
         "gold": {"macro_f1": scored["macro_f1"], "f_avg": scored["f_avg"]},
         "cv": scores,
+        "dev": on_dev,
     }
 
 
@@ -824,6 +861,24 @@ def format_report(report: dict[str, Any]) -> str:
                 ],
             ),
         ]
+        styles = dev.get("by_style", {})
+        if len(styles) > 1:
+            out += [
+                "",
+                "  by how the articles were written (macro-F1; clean: edited prose; scraped: "
+                "as a scraper leaves a page)",
+                _table(
+                    ["system"]
+                    + [
+                        f"{style} ({v['n_sentences']} in {v['n_docs']})"
+                        for style, v in styles.items()
+                    ],
+                    [
+                        [name] + [f"{v['systems'][name]['macro_f1']:.3f}" for v in styles.values()]
+                        for name in dev["systems"]
+                    ],
+                ),
+            ]
 
     if report.get("cv"):
         cv = report["cv"]
@@ -861,6 +916,8 @@ def format_report(report: dict[str, Any]) -> str:
 
     if report.get("ablation"):
         abl = report["ablation"]
+        with_dev = any(r.get("dev") for r in abl["rows"])
+        dev_head = ["dev macro-F1", "dev F_avg"] if with_dev else []
         out += [
             "",
             "Ablation of the sentence model (each feature family switched off; every row "
@@ -868,7 +925,8 @@ def format_report(report: dict[str, Any]) -> str:
             + (f"CV {abl['n_splits']}-fold" if abl["n_splits"] else "no CV")
             + (f" over {abl['cv_articles']} training articles)" if abl.get("cv_articles") else ")"),
             _table(
-                ["configuration", "gold macro-F1", "gold F_avg", "CV macro-F1", "CV F_avg"],
+                ["configuration", "gold macro-F1", "gold F_avg", "CV macro-F1", "CV F_avg"]
+                + dev_head,
                 [
                     [
                         "full model" if r["removed"] is None else f"- {r['removed']}",
@@ -877,6 +935,13 @@ def format_report(report: dict[str, Any]) -> str:
                         f"{r['cv']['macro_f1']:.3f}" if r["cv"] else "-",
                         f"{r['cv']['f_avg']:.3f}" if r["cv"] else "-",
                     ]
+                    + (
+                        [f"{r['dev']['macro_f1']:.3f}", f"{r['dev']['f_avg']:.3f}"]
+                        if with_dev and r.get("dev")
+                        else ["-", "-"]
+                        if with_dev
+                        else []
+                    )
                     for r in abl["rows"]
                 ],
             ),
@@ -938,8 +1003,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         const=True,
         default=False,
         metavar="PATH",
-        help="also score the model and baselines on development articles "
-        "(default file: fixtures/dev.jsonl)",
+        help="also score the model and baselines on development articles, and with "
+        "--ablation each configuration (default file: fixtures/dev.jsonl)",
     )
     parser.add_argument("--no-baselines", action="store_true", help="skip the baselines")
     parser.add_argument(
@@ -994,6 +1059,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m stancelib.
                 args.train,
                 article=args.article,
                 params=params,
+                dev=args.dev,
                 seed=args.seed,
                 n_jobs=args.jobs,
                 progress=say,

@@ -254,6 +254,32 @@ def test_dev_articles_are_scored_for_the_model_and_each_baseline(files):
     assert "dev" not in evaluate(gold=files["gold"], article=files["article"], baselines=False)
 
 
+def test_dev_figures_are_split_by_how_the_articles_were_written(files, tmp_path):
+    rows = [json.loads(line) for line in files["dev"].read_text().splitlines()]
+    # d0 becomes an article written as prose, d1 one written as a scraped page.
+    for row in rows:
+        row["doc"] = {"d0": "dev01", "d1": "devA01"}[row["doc"]]
+    write_jsonl(tmp_path / "styled.jsonl", rows)
+    kwargs = dict(gold=files["gold"], train=files["train"], article=files["article"], resamples=5)
+    dev = evaluate(**kwargs, dev=tmp_path / "styled.jsonl")["dev"]
+    styles = dev["by_style"]
+    assert list(styles) == ["clean", "scraped"]
+    n_clean = sum(row["doc"] == "dev01" for row in rows)
+    assert styles["clean"]["n_sentences"] == n_clean
+    assert styles["scraped"]["n_sentences"] == len(rows) - n_clean
+    assert set(styles["clean"]["systems"]) == set(dev["systems"])
+    text = format_report({**evaluate(**kwargs, baselines=False), "dev": dev})
+    assert f"clean ({n_clean} in 1)" in text and "scraped (" in text
+    # One style only: its figures are the whole file's, and no split is printed.
+    whole = evaluate(**kwargs, dev=files["dev"])["dev"]
+    assert list(whole["by_style"]) == ["clean"]
+    for name, figures in whole["systems"].items():
+        assert whole["by_style"]["clean"]["systems"][name]["macro_f1"] == figures["macro_f1"]
+    assert "by how the articles were written" not in format_report(
+        {**evaluate(**kwargs, baselines=False), "dev": whole}
+    )
+
+
 def test_main_dev_flag_adds_the_dev_table(files, capsys):
     assert main(file_args(files, "--no-baselines", "--dev", str(files["dev"]))) == 0
     assert "dev.jsonl (9 sentences in 2 articles" in capsys.readouterr().out
@@ -362,6 +388,27 @@ def test_ablation_of_some_families(files):
         ablation(files["gold"], files["train"], families=["words"], **kw)
     with pytest.raises(TypeError, match="families must be a list"):
         ablation(files["gold"], files["train"], families="char", **kw)
+
+
+def test_ablation_labels_the_development_articles_with_each_configuration(files):
+    kw = {"article": files["article"], "cv": False, "families": ["char", "cues"]}
+    result = ablation(files["gold"], files["train"], dev=files["dev"], **kw)
+    dev_rows = [json.loads(line) for line in files["dev"].read_text().splitlines()]
+    y_dev = [r["stance"] for r in dev_rows]
+    # The full model's dev figure is that of the same classifier fitted and run by hand.
+    from stancelib.metrics import macro_f1
+    from stancelib.train import SHIPPED_PARAMS, make_estimator, training_texts
+
+    texts, y = training_texts(files["train"])
+    fitted = make_estimator(SHIPPED_PARAMS).fit(texts, y)
+    expected = macro_f1(y_dev, list(fitted.predict([r["text"] for r in dev_rows])))
+    assert result["rows"][0]["dev"]["macro_f1"] == pytest.approx(expected)
+    assert all(set(r["dev"]) == {"macro_f1", "f_avg"} for r in result["rows"])
+    report = evaluate(None, files["gold"], article=files["article"], baselines=False, resamples=5)
+    assert "dev macro-F1" in format_report({**report, "ablation": result})
+    without = ablation(files["gold"], files["train"], **kw)
+    assert all(r["dev"] is None for r in without["rows"])
+    assert "dev macro-F1" not in format_report({**report, "ablation": without})
 
 
 # ------------------------------------------------------------------ command line

@@ -43,9 +43,9 @@ def main() -> None:
     for i, alpha in enumerate(ALPHAS):
         cv = context_cv(sentences, probas, labels, classes, alpha=alpha)
         if i == 0:
-            print(f"    alone     {cv['alone_macro_f1']:.3f}  {cv['alone_f_avg']:.3f}")
+            print(f"    alone    {cv['alone_macro_f1']:.4f}  {cv['alone_f_avg']:.4f}")
         mark = "  <- shipped" if alpha == CONTEXT_ALPHA else ""
-        print(f"{alpha:9g}     {cv['macro_f1']:.3f}  {cv['f_avg']:.3f}{mark}")
+        print(f"{alpha:9g}    {cv['macro_f1']:.4f}  {cv['f_avg']:.4f}{mark}")
 
 
 if __name__ == "__main__":

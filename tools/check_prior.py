@@ -44,7 +44,7 @@ def main() -> None:
         label = "corpus" if share is None else f"{share:.1f}"
         mark = "  <- shipped" if share == shipped else ""
         print(
-            f"{label:>10}  {macro_f1(y_dev, pred):12.3f}  {f_avg(y_dev, pred):9.3f}"
+            f"{label:>10}  {macro_f1(y_dev, pred):12.4f}  {f_avg(y_dev, pred):9.4f}"
             f"  {pred.count('NONE'):14d}{mark}"
         )
 
