@@ -181,3 +181,42 @@ def test_check_part_flags_a_gold_copy_without_printing_it(tmp_path, gold):
     assert "line 1: shares six consecutive words with a gold sentence" in done.stdout
     assert "line 2" not in done.stdout
     assert copied not in done.stdout  # annotators stay blind to the article
+
+
+def test_check_part_flags_an_exact_copy_of_a_corpus_line(tmp_path, train):
+    # A sentence met twice, as a widget line ("Advertisement") of two scraped pages would be.
+    widget = train[0]
+    rows = [
+        {"doc": "new01", **{k: widget[k] for k in ("text", "stance", "holder", "source_kind")}},
+        {
+            "doc": "new01",
+            "text": "Vilnius would weigh a request to join a demining mission, its minister said.",
+            "stance": "FAVOR",
+            "holder": "Government of Lithuania",
+            "source_kind": "reported_speech",
+        },
+    ]
+    part = tmp_path / "part.jsonl"
+    part.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    tool = Path(__file__).resolve().parents[1] / "tools" / "check_part.py"
+    done = subprocess.run([sys.executable, str(tool), str(part)], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert f"line 1: near duplicate of corpus sentence {widget['text']!r}" in done.stdout
+    assert "line 2" not in done.stdout and "not corpus fields" not in done.stdout
+
+
+def test_segment_article_cuts_a_page_into_the_units_label_text_sees(tmp_path):
+    from stancelib import split_sentences
+
+    page = "WARSAW (PAP) - The minister spoke.“No troops”,he said.\nPhoto: archive\nRead also"
+    raw = tmp_path / "page.txt"
+    raw.write_text(page, encoding="utf-8")
+    tool = Path(__file__).resolve().parents[1] / "tools" / "segment_article.py"
+    done = subprocess.run(
+        [sys.executable, str(tool), str(raw), "pl01"], capture_output=True, text=True, check=True
+    )
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["text"] for r in rows] == [s.text for s in split_sentences(page)]
+    assert len(rows) >= 3
+    assert all(r["doc"] == "pl01" and r["stance"] is None and r["holder"] is None for r in rows)
+    assert all(set(r) == {"doc", "text", "stance", "holder", "source_kind"} for r in rows)
