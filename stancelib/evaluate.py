@@ -377,10 +377,18 @@ def evaluate(
         "actors": actors,
         "actor_accuracy": actor_accuracy,
     }
-    if dev is not False and dev is not None:
-        dev_file = data.dev_path() if dev is True else Path(dev)
+    dev_file = _dev_file(dev)
+    if dev_file is not None:
         report["dev"] = _dev_scores(estimator, fitted_baselines, dev_file, with_context)
     return report
+
+
+def _dev_file(dev: bool | str | Path | None) -> Path | None:
+    """The development file a ``dev`` argument names: True for the shipped one, a path,
+    or None for False and None."""
+    if dev is False or dev is None:
+        return None
+    return data.dev_path() if dev is True else Path(dev)
 
 
 def _context_model(estimator: Any) -> Any:
@@ -565,9 +573,8 @@ def ablation(
     texts, y = training_texts(train)
     docs = documents(train) if cv else {}
     docs = docs if len(docs) >= n_splits else {}
-    dev_rows = []
-    if dev is not False and dev is not None:
-        dev_rows = data.validate_dev(data.dev_path() if dev is True else Path(dev))
+    dev_file = _dev_file(dev)
+    dev_rows = data.validate_dev(dev_file) if dev_file is not None else []
     dev_texts, y_dev = [r["text"] for r in dev_rows], [r["stance"] for r in dev_rows]
     base = dict(SHIPPED_PARAMS if params is None else params)
     configs: list[tuple[str | None, dict[str, Any]]] = [(None, {})]
@@ -644,6 +651,13 @@ def _ablation_row(
 
 
 # ----------------------------------------------------------------------- formatting
+
+
+def _two_figures(scores: dict[str, float] | None) -> list[str]:
+    """Table cells for a ``{"macro_f1", "f_avg"}`` pair, dashes where it was not computed."""
+    if not scores:
+        return ["-", "-"]
+    return [f"{scores['macro_f1']:.3f}", f"{scores['f_avg']:.3f}"]
 
 
 def _table(
@@ -928,20 +942,10 @@ def format_report(report: dict[str, Any]) -> str:
                 ["configuration", "gold macro-F1", "gold F_avg", "CV macro-F1", "CV F_avg"]
                 + dev_head,
                 [
-                    [
-                        "full model" if r["removed"] is None else f"- {r['removed']}",
-                        f"{r['gold']['macro_f1']:.3f}",
-                        f"{r['gold']['f_avg']:.3f}",
-                        f"{r['cv']['macro_f1']:.3f}" if r["cv"] else "-",
-                        f"{r['cv']['f_avg']:.3f}" if r["cv"] else "-",
-                    ]
-                    + (
-                        [f"{r['dev']['macro_f1']:.3f}", f"{r['dev']['f_avg']:.3f}"]
-                        if with_dev and r.get("dev")
-                        else ["-", "-"]
-                        if with_dev
-                        else []
-                    )
+                    ["full model" if r["removed"] is None else f"- {r['removed']}"]
+                    + _two_figures(r["gold"])
+                    + _two_figures(r["cv"])
+                    + (_two_figures(r.get("dev")) if with_dev else [])
                     for r in abl["rows"]
                 ],
             ),

@@ -544,14 +544,12 @@ def train(
         progress=say,
     )
     docs = documents(path)
-    article_cv = None
+    article_cv = context_record = None
     if len(docs) >= 2:
         say(f"cross-validating over {len(docs)} training articles ({n_splits} folds)")
         article_cv = article_cross_validate(
             estimator, texts, y, docs, n_splits=n_splits, n_jobs=n_jobs, progress=say
         )
-    context_record = None
-    if len(docs) >= 2:
         say(f"fitting on all {len(texts)} sentences, and the context model on {len(docs)} articles")
         estimator, context_record = fit_with_context(
             estimator, texts, y, docs, n_splits=n_splits, n_jobs=n_jobs, progress=say
