@@ -9,16 +9,18 @@ from typing import Any
 import numpy as np
 
 from .model import StanceModel
-from .persistence import DEFAULT_MODEL, load_model_file
+from .persistence import DEFAULT_MODEL, ModelFileError, load_model_file
 from .segment import split_sentences
 from .validation import check_text, check_texts
 
 __all__ = ["label_text", "load_model", "predict", "predict_proba"]
 
-_DEFAULT: StanceModel | None = None
+_DEFAULT: dict[bool, StanceModel] = {}
 
 
-def load_model(path: str | Path | None = None, *, trusted: bool = False) -> StanceModel:
+def load_model(
+    path: str | Path | None = None, *, trusted: bool = False, encoder: bool = False
+) -> StanceModel:
     """Load the shipped stance model, or a model file of one's own.
 
     The file's SHA-256 is checked before it is unpickled (``joblib.load`` runs code from
@@ -32,6 +34,11 @@ def load_model(path: str | Path | None = None, *, trusted: bool = False) -> Stan
         first load).
     trusted : bool, default=False
         Skip the hash check, for a file you made yourself and whose sidecar was lost.
+    encoder : bool, default=False
+        Blend in the fine-tuned transformer the model records (``metadata["encoder"]``):
+        better on the development articles, but over a hundred times slower, as it runs
+        a 6-layer transformer over every sentence (see the README). False gives the
+        n-gram model, which labels tens of thousands of sentences a second.
 
     Returns
     -------
@@ -40,7 +47,8 @@ def load_model(path: str | Path | None = None, *, trusted: bool = False) -> Stan
     Raises
     ------
     ModelFileError
-        The file is missing, its hash does not match, or it is not a stancelib model.
+        The file is missing, its hash does not match, or it is not a stancelib model;
+        with `encoder`, the model records no encoder or its file is missing.
 
     Warns
     -----
@@ -52,16 +60,41 @@ def load_model(path: str | Path | None = None, *, trusted: bool = False) -> Stan
     >>> model = load_model()
     >>> list(model.classes_)
     ['AGAINST', 'FAVOR', 'NONE']
+    >>> load_model(encoder=True).encoder
+    EncoderBlend(file='encoder.npz', weight=0.3)
     """
-    global _DEFAULT
-    if path is None or Path(path).resolve() == DEFAULT_MODEL:
-        if _DEFAULT is None or trusted:
-            model = load_model_file(DEFAULT_MODEL, trusted=trusted)
-            if trusted:
-                return model
-            _DEFAULT = model
-        return _DEFAULT
-    return load_model_file(path, trusted=trusted)
+    if not isinstance(encoder, bool):
+        raise TypeError(f"encoder must be True or False, got {encoder!r}")
+    shipped = path is None or Path(path).resolve() == DEFAULT_MODEL
+    if shipped and not trusted and encoder in _DEFAULT:
+        return _DEFAULT[encoder]
+    file = DEFAULT_MODEL if shipped else Path(path)
+    model = load_model_file(file, trusted=trusted)
+    if encoder:
+        model = _with_recorded_encoder(model, file)
+    if shipped and not trusted:
+        _DEFAULT[encoder] = model
+    return model
+
+
+def _with_recorded_encoder(model: StanceModel, file: Path) -> StanceModel:
+    from .encoder import EncoderBlend
+
+    if getattr(model, "encoder", None) is not None:
+        return model  # saved blended
+    record = model.metadata.get("encoder")
+    if not record:
+        raise ModelFileError(
+            f"{file}: the model records no encoder to blend in; train one with "
+            "tools/finetune_encoder.py, then python -m stancelib.train"
+        )
+    blend = EncoderBlend.from_record(record, file.parent)
+    if not blend.path.is_file():
+        raise ModelFileError(
+            f"{file}: the model's encoder {blend.file!r} is not in {file.parent}; copy it "
+            "there or rebuild it with tools/finetune_encoder.py"
+        )
+    return model.with_encoder(blend)
 
 
 def _model(model: StanceModel | None) -> StanceModel:
@@ -82,7 +115,8 @@ def predict(texts: Iterable[str], model: StanceModel | None = None) -> list[str]
     texts : list of str
         Sentences (a bare string is refused: use :func:`label_text` for an article).
     model : StanceModel, optional
-        Defaults to the shipped model.
+        Defaults to the shipped n-gram model; ``load_model(encoder=True)`` is the slower,
+        more accurate blend with the fine-tuned transformer.
 
     Returns
     -------
@@ -112,7 +146,8 @@ def label_text(
     text : str
         An article or any text; an empty text gives an empty list.
     model : StanceModel, optional
-        Defaults to the shipped model.
+        Defaults to the shipped n-gram model; ``load_model(encoder=True)`` is the slower,
+        more accurate blend with the fine-tuned transformer.
     context : bool, default=True
         Read each sentence with its neighbours, so that a sentence continuing a quotation
         or pointing back at the one before can take its stance

@@ -67,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
         "file", nargs="?", type=Path, help="UTF-8 text file; '-' or nothing for standard input"
     )
     label.add_argument("--model", type=Path, help="model file (default: the shipped model)")
+    label.add_argument(
+        "--encoder",
+        action="store_true",
+        help="blend in the model's fine-tuned transformer (slower, see the README)",
+    )
     label.add_argument("--json", action="store_true", help="print a JSON list instead of TSV")
     return parser
 
@@ -98,7 +103,7 @@ def _label(args: argparse.Namespace) -> int:
 
     try:
         text = _read_input(args.file, sys.stdin)
-        model = load_model(args.model) if args.model is not None else None
+        model = load_model(args.model, encoder=args.encoder)
         rows = label_text(text, model)
     except (DataFileError, ModelFileError, OSError, UnicodeDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)

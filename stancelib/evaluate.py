@@ -21,7 +21,11 @@ writes as is. Its shape::
                "ci": {"macro_f1": [low, high], "f_avg": [low, high]},
                "confusion_matrix": {"labels": [...], "matrix": [[...]]},
                "predictions": [{"id", "text", "holder", "gold", "pred", "confidence"}],
-               "errors": [the predictions whose pred differs from gold]},
+               "errors": [the predictions whose pred differs from gold],
+               "context": bool,
+               "sentences_alone": {"macro_f1", "f_avg", "accuracy", "kappa"}
+                                  (with context),
+               "ngrams_only": {...} (a model blending an encoder: its n-gram half)},
      "baselines": {"majority" | "keyword" | "tfidf_logreg":
                    {"macro_f1", "f_avg", "accuracy", "kappa", "per_class",
                     "confusion_matrix"}},
@@ -112,13 +116,15 @@ def _file_info(path: Path) -> dict[str, Any]:
     return {"path": _display_path(path), "sha256": data.file_sha256(path)}
 
 
-def _resolve_model(model: Any) -> tuple[Any, Path | None]:
+def _resolve_model(model: Any, encoder: bool = False) -> tuple[Any, Path | None]:
     """The model object and its file (None for a model passed in memory)."""
     if model is None or isinstance(model, str | Path):
         from .api import load_model
 
         path = DEFAULT_MODEL if model is None else Path(model)
-        return load_model(path), path
+        return load_model(path, encoder=encoder), path
+    if encoder:
+        raise ValueError("encoder=True needs a model file (or None for the shipped model)")
     if not hasattr(model, "predict_proba") or not hasattr(model, "classes_"):
         raise TypeError(
             "model must be a path, a StanceModel or a fitted StanceClassifier, "
@@ -249,6 +255,7 @@ def evaluate(
     seed: int = 0,
     dev: bool | str | Path = False,
     context: bool = True,
+    encoder: bool = False,
 ) -> dict[str, Any]:
     """Score a stance model on a gold article, with baselines, intervals and actors.
 
@@ -278,6 +285,10 @@ def evaluate(
         neighbours when the model has a context model; the figures of the sentences
         labelled alone are reported beside them (``model["sentences_alone"]``). False
         labels each sentence alone.
+    encoder : bool, default=False
+        Score the model with its fine-tuned encoder blended in
+        (``stancelib.load_model(encoder=True)``); its n-gram half is scored beside it
+        (``model["ngrams_only"]``).
 
     Returns
     -------
@@ -296,7 +307,7 @@ def evaluate(
     gold_file = Path(gold) if gold is not None else data.gold_path()
     article_file = Path(article) if article is not None else data.article_path()
     rows = _read_gold(gold_file, article_file)
-    estimator, model_file = _resolve_model(model)
+    estimator, model_file = _resolve_model(model, encoder)
     texts = [r["text"] for r in rows]
     y_true = [r["stance"] for r in rows]
 
@@ -331,6 +342,10 @@ def evaluate(
     if with_context:
         scored = _scores(y_true, [classes[k] for k in alone.argmax(axis=1)])
         report_model["sentences_alone"] = {name: scored[name] for name in HEADLINE}
+    ngrams = _ngrams_only(estimator, texts, with_context)
+    if ngrams is not None:
+        scored = _scores(y_true, [classes[k] for k in ngrams.argmax(axis=1)])
+        report_model["ngrams_only"] = {name: scored[name] for name in HEADLINE}
 
     train_info = None
     baseline_reports: dict[str, Any] = {}
@@ -361,6 +376,8 @@ def evaluate(
             "training_data": model_meta.get("training_data"),
             "params": model_meta.get("params"),
             "featurizer_params": model_meta.get("featurizer_params"),
+            # The encoder's record when it is blended in, None for the n-gram model alone.
+            "encoder": _blend_record(estimator),
         },
         "gold": {**_file_info(gold_file), "n_sentences": len(rows)},
         "article": _file_info(article_file),
@@ -400,6 +417,27 @@ def _has_context(estimator: Any) -> bool:
     return _context_model(estimator) is not None
 
 
+def _blend_record(estimator: Any) -> dict[str, Any] | None:
+    blend = getattr(getattr(estimator, "model_", estimator), "encoder", None)
+    if blend is None:
+        return None
+    meta = _model_metadata(estimator).get("encoder") or {}
+    return {
+        **{k: meta[k] for k in ("base", "n_train", "train_sha256") if k in meta},
+        **blend.record(),
+    }
+
+
+def _ngrams_only(estimator: Any, texts: list[str], context: bool) -> np.ndarray | None:
+    """The probabilities of a blended model's n-gram half alone, read as `texts` are (one
+    document, with context or not); None for a model without an encoder."""
+    model = getattr(estimator, "model_", estimator)
+    if getattr(model, "encoder", None) is None:
+        return None
+    proba = model.ngram_proba(texts)
+    return model.context.predict_proba(texts, proba) if context else proba
+
+
 def _dev_scores(
     estimator: Any, fitted_baselines: dict[str, Any], path: Path, context: bool = False
 ) -> dict[str, Any]:
@@ -422,6 +460,11 @@ def _dev_scores(
             pred[idx] = classes[doc.argmax(axis=1)]
         predictions["stancelib"] = [str(p) for p in pred]
         predictions["stancelib, sentences alone"] = [str(p) for p in classes[alone.argmax(1)]]
+        if getattr(getattr(estimator, "model_", estimator), "encoder", None) is not None:
+            for idx in by_doc.values():
+                ngrams = _ngrams_only(estimator, [texts[i] for i in idx], True)
+                pred[idx] = classes[ngrams.argmax(axis=1)]
+            predictions["stancelib, n-grams only"] = [str(p) for p in pred]
     else:
         predictions["stancelib"] = [str(p) for p in estimator.predict(texts)]
     for name, system in fitted_baselines.items():
@@ -722,7 +765,14 @@ def _model_name(meta: dict[str, Any]) -> str:
     if path is None:
         return "model in memory"
     sha = meta["model"]["sha256"]
-    return f"{path} (sha256 {sha[:12]})"
+    name = f"{path} (sha256 {sha[:12]})"
+    blend = meta["model"].get("encoder")
+    if blend:
+        name += (
+            f" + encoder {blend['file']} (sha256 {blend['sha256'][:12]}, "
+            f"weight {blend['weight']:g})"
+        )
+    return name
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -779,6 +829,8 @@ def format_report(report: dict[str, Any]) -> str:
     systems = [("stancelib", m)]
     if m.get("sentences_alone"):
         systems.append(("stancelib, sentences alone", m["sentences_alone"]))
+    if m.get("ngrams_only"):
+        systems.append(("stancelib, n-grams only", m["ngrams_only"]))
     systems += list(report.get("baselines", {}).items())
     out += [
         "",
@@ -1010,6 +1062,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         help="also score the model and baselines on development articles, and with "
         "--ablation each configuration (default file: fixtures/dev.jsonl)",
     )
+    parser.add_argument(
+        "--encoder",
+        action="store_true",
+        help="blend in the model's fine-tuned transformer (slower; see the README)",
+    )
     parser.add_argument("--no-baselines", action="store_true", help="skip the baselines")
     parser.add_argument(
         "--no-context",
@@ -1053,6 +1110,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m stancelib.
             seed=args.seed,
             dev=args.dev,
             context=not args.no_context,
+            encoder=args.encoder,
         )
         params = _estimator_params(report["metadata"]["model"])
         if args.cv:

@@ -17,6 +17,7 @@ from .extract import FittedFeatures
 
 if TYPE_CHECKING:
     from .context import ContextModel
+    from .encoder import EncoderBlend
 from .validation import check_text, check_texts
 
 __all__ = ["StanceModel"]
@@ -64,6 +65,9 @@ class StanceModel:
     context : ContextModel, optional
         Reads each sentence of a document again with its neighbours
         (:meth:`predict_document_proba`); None labels every sentence on its own.
+    encoder : EncoderBlend, optional
+        A fine-tuned transformer whose probabilities are blended with the n-gram model's
+        (:meth:`predict_proba`); None uses the n-gram model alone.
     """
 
     def __init__(
@@ -75,9 +79,11 @@ class StanceModel:
         temperature: float = 1.0,
         metadata: dict[str, Any] | None = None,
         context: ContextModel | None = None,
+        encoder: EncoderBlend | None = None,
     ) -> None:
         self.features = features
         self.context = context
+        self.encoder = encoder
         self.coef = np.ascontiguousarray(coef, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.classes_ = np.asarray(list(classes), dtype=object)
@@ -129,13 +135,37 @@ class StanceModel:
         state.pop("_weights", None)
         return state
 
-    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
-        """Calibrated class probabilities, columns in ``classes_`` order."""
+    def with_encoder(self, encoder: EncoderBlend | None) -> StanceModel:
+        """A copy of this model that blends `encoder` in (None: the n-gram model alone).
+
+        The copy shares the fitted arrays; neither model is changed by the other.
+        """
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.encoder = encoder
+        return copy
+
+    def ngram_proba(self, texts: Iterable[str]) -> np.ndarray:
+        """The n-gram model's calibrated probabilities, without the encoder's."""
         return softmax(self.decision_function(texts) / self.temperature)
+
+    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
+        """Calibrated class probabilities, columns in ``classes_`` order.
+
+        With an encoder (``self.encoder``), the n-gram model's probabilities blended with
+        the fine-tuned transformer's; otherwise :meth:`ngram_proba`.
+        """
+        blend = getattr(self, "encoder", None)  # models saved before it existed
+        if blend is None:
+            return self.ngram_proba(texts)
+        texts = check_texts(texts)
+        return blend.combine(texts, self.ngram_proba(texts))
 
     def predict(self, texts: Iterable[str]) -> np.ndarray:
         """Stance labels (``FAVOR``, ``AGAINST`` or ``NONE``)."""
-        return self.classes_[self.decision_function(texts).argmax(axis=1)]
+        if getattr(self, "encoder", None) is None:
+            return self.classes_[self.decision_function(texts).argmax(axis=1)]
+        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
 
     def predict_document_proba(self, sentences: Iterable[str]) -> np.ndarray:
         """Probabilities for the sentences of one document, each read with its neighbours.
@@ -188,7 +218,7 @@ class StanceModel:
         if not isinstance(top, int | np.integer) or isinstance(top, bool) or top < 1:
             raise ValueError(f"top must be an int >= 1, got {top!r}")
         if stance is None:
-            k = int(self.decision_function([text]).argmax())
+            k = int(self.predict_proba([text]).argmax())
         elif stance in list(self.classes_):
             k = list(self.classes_).index(stance)
         else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import warnings
 from importlib import metadata as importlib_metadata
@@ -26,6 +27,7 @@ __all__ = [
     "ModelFileError",
     "ModelVersionWarning",
     "load_model_file",
+    "place_encoder",
     "save_model",
     "sidecar_path",
 ]
@@ -104,6 +106,8 @@ def save_model(
             f"model must be a StanceModel or a fitted StanceClassifier, got {type(model).__name__}"
         )
     path = Path(path)
+    if getattr(model, "encoder", None) is not None:
+        place_encoder(model.encoder, path.parent)
     meta = {**model.metadata, **(metadata or {}), "versions": versions()}
     model.metadata = meta
     side = sidecar_path(path)
@@ -123,6 +127,25 @@ def save_model(
             tmp_side.unlink(missing_ok=True)
         raise
     return side
+
+
+def place_encoder(blend: Any, directory: str | Path) -> None:
+    """Copy a blend's encoder file into `directory`, beside a model that records it.
+
+    Parameters
+    ----------
+    blend : EncoderBlend
+    directory : str or Path
+        The model file's directory, where loading looks for the encoder.
+    """
+    directory = Path(directory)
+    source = blend.path
+    target = directory / blend.file
+    if target.resolve() != source.resolve():
+        if file_sha256(source) != blend.sha256:
+            raise ModelFileError(f"{source}: the encoder file does not match its SHA-256")
+        directory.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
 
 def read_metadata(path: str | Path) -> dict[str, Any]:
@@ -166,6 +189,16 @@ def load_model_file(path: str | Path | None = None, *, trusted: bool = False) ->
         ) from exc
     if not isinstance(model, StanceModel):
         raise ModelFileError(f"{path}: not a stancelib model (found a {type(model).__name__})")
+    blend = getattr(model, "encoder", None)
+    if blend is not None:
+        # Checked here, so that a missing file fails at loading, not at the first sentence;
+        # its SHA-256 (recorded in the model, itself checked) is verified when it is read.
+        blend.directory = path.parent
+        if not blend.path.is_file():
+            raise ModelFileError(
+                f"{path}: the model blends the encoder {blend.file!r}, which is not in "
+                f"{path.parent}; copy it there or rebuild it with tools/finetune_encoder.py"
+            )
     saved = model.metadata.get("versions", {})
     current = versions()
     differ = {k: (v, current.get(k)) for k, v in saved.items() if current.get(k) != v}

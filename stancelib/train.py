@@ -25,17 +25,21 @@ from sklearn.model_selection import GroupKFold, ParameterGrid, StratifiedKFold
 from . import data
 from .classifier import StanceClassifier
 from .context import ContextModel, fit_context
+from .encoder import EncoderBlend
 from .features import StanceFeaturizer
 from .metrics import f_avg, macro_f1
-from .persistence import DEFAULT_MODEL, save_model
+from .persistence import DEFAULT_MODEL, ModelFileError, place_encoder, save_model
 
 __all__ = [
     "CONTEXT_ALPHA",
     "DEFAULT_PARAMS",
+    "ENCODER_FILE",
+    "ENCODER_WEIGHT",
     "NEWS_NONE_PRIOR",
     "SEARCH_GRID",
     "SHIPPED_PARAMS",
     "article_cross_validate",
+    "blend_encoder",
     "context_cv",
     "cross_validate",
     "documents",
@@ -84,6 +88,15 @@ NEWS_NONE_PRIOR = 0.4
 
 #: Everything the shipped model is built with: what ``python -m stancelib.train`` fits.
 SHIPPED_PARAMS: dict[str, Any] = {**DEFAULT_PARAMS, "none_prior": NEWS_NONE_PRIOR}
+
+#: The fine-tuned transformer blended with the n-gram model, written by
+#: ``tools/finetune_encoder.py`` (needs torch; inference needs NumPy only).
+ENCODER_FILE = DEFAULT_MODEL.parent / "encoder.npz"
+
+#: The encoder's share in the blend (:class:`stancelib.encoder.EncoderBlend`). Like the
+#: prior, it cannot be chosen on the corpus the encoder was fitted on, so it is chosen on
+#: the development articles: ``python tools/check_encoder.py``.
+ENCODER_WEIGHT = 0.3
 
 #: The context model's L2 penalty, chosen by cross-validation over the training articles
 #: (``python tools/check_context.py``), the development articles and the gold not consulted.
@@ -497,6 +510,46 @@ def selection_cv(
     return {k: scores[k] for k in ("macro_f1", "macro_f1_std", "f_avg", "f_avg_std")}
 
 
+def blend_encoder(
+    estimator: StanceClassifier,
+    path: str | Path = ENCODER_FILE,
+    weight: float = ENCODER_WEIGHT,
+) -> EncoderBlend:
+    """The blend of a fitted classifier's model with the encoder file at `path`.
+
+    The encoder gets the classifier's news prior (``prior_shift_``), so that both halves
+    of the blend expect the same share of NONE. ``estimator.model_.with_encoder(blend)``
+    is the blended model; :func:`train` records the blend in the model's metadata, so
+    that ``stancelib.load_model(encoder=True)`` rebuilds it.
+
+    Parameters
+    ----------
+    estimator : StanceClassifier
+        Fitted.
+    path : str or Path, default=ENCODER_FILE
+    weight : float, default=ENCODER_WEIGHT
+
+    Returns
+    -------
+    EncoderBlend
+
+    Raises
+    ------
+    EncoderFileError
+        The file is missing or not an encoder file.
+    ValueError
+        The encoder's classes are not the classifier's.
+    """
+    blend = EncoderBlend.from_file(path, weight, estimator.prior_shift_)
+    encoder = blend.encoder
+    if list(encoder.classes_) != list(estimator.classes_):
+        raise ValueError(
+            f"{path}: the encoder's classes {list(encoder.classes_)} are not the "
+            f"classifier's {list(estimator.classes_)}"
+        )
+    return blend
+
+
 def train(
     data_path: str | Path | None = None,
     out: str | Path | None = None,
@@ -505,12 +558,17 @@ def train(
     random_state: int = 0,
     n_jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
+    encoder: str | Path | None = ENCODER_FILE,
 ) -> tuple[StanceClassifier, dict[str, Any]]:
     """Cross-validate, fit and save the default model.
 
     The sentence model is fitted on every training sentence; when the corpus has articles
     (rows with a ``doc``), a context model is fitted on them too
-    (:func:`fit_document_context`) and attached to the saved model.
+    (:func:`fit_document_context`) and attached to the saved model. The fine-tuned encoder,
+    when its file exists, is recorded in the metadata with its share in the blend
+    (:func:`blend_encoder`), for ``stancelib.load_model(encoder=True)``; the saved model
+    itself is the n-gram model, fast enough for millions of sentences. The
+    cross-validation figures are the n-gram model's.
 
     Parameters
     ----------
@@ -523,6 +581,9 @@ def train(
     n_jobs : int, optional
         Folds of the cross-validations and of the context model fitted in parallel
         (``joblib``); the model and the figures do not depend on it.
+    encoder : str or Path or None, default=ENCODER_FILE
+        The encoder file to record for the blend (copied beside the model when it is
+        elsewhere); None, or a default file that does not exist, records none.
 
     Returns
     -------
@@ -569,8 +630,17 @@ def train(
         "article_cv": article_cv,
         "temperature": estimator.temperature_,
         "context": context_record,
+        "encoder": None,
     }
+    if encoder is not None and (Path(encoder).is_file() or Path(encoder) != ENCODER_FILE):
+        say(f"recording the encoder {encoder} for the blend")
+        blend = blend_encoder(estimator, encoder)
+        metadata["encoder"] = {**blend.encoder.metadata, **blend.record()}
+        if metadata["encoder"].get("train_sha256") != metadata["training_data"]["sha256"]:
+            say("warning: the encoder was fine-tuned on another version of the corpus")
     side = save_model(estimator.model_, out or DEFAULT_MODEL, metadata)
+    if metadata["encoder"] is not None:
+        place_encoder(blend, Path(out or DEFAULT_MODEL).parent)
     say(f"wrote {out or DEFAULT_MODEL} and {side}")
     return estimator, metadata
 
@@ -597,6 +667,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--jobs", type=int, default=None, help="parallel fits, as for joblib (-1: every core)"
     )
+    parser.add_argument(
+        "--encoder",
+        type=Path,
+        default=ENCODER_FILE,
+        help=f"fine-tuned encoder to record for the blend (default: {ENCODER_FILE.name}, "
+        "if present)",
+    )
+    parser.add_argument("--no-encoder", action="store_true", help="record no encoder")
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
     args = parser.parse_args(argv)
     say = lambda message: _say(message, args.quiet)  # noqa: E731
@@ -637,6 +715,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 random_state=args.seed,
                 n_jobs=args.jobs,
                 progress=say,
+                encoder=None if args.no_encoder else args.encoder,
             )
             print(
                 f"CV macro-F1 {meta['cv']['macro_f1']:.3f} "
@@ -657,7 +736,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"articles: macro-F1 {cv['macro_f1']:.3f} with context, "
                     f"{cv['alone_macro_f1']:.3f} sentences alone"
                 )
-    except (data.DataFileError, OSError) as exc:
+    except (data.DataFileError, ModelFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     say(f"done in {time.perf_counter() - start:.0f} s")

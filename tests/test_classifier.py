@@ -12,7 +12,7 @@ import stancelib
 from stancelib import StanceClassifier, StanceFeaturizer
 from stancelib.classifier import fit_temperature
 from stancelib.persistence import DEFAULT_MODEL, read_metadata
-from stancelib.train import documents, fit_with_context, training_texts
+from stancelib.train import blend_encoder, documents, fit_with_context, training_texts
 
 TEXTS = [
     "Berlin will not send soldiers to Ukraine.",
@@ -138,12 +138,21 @@ def test_retraining_reproduces_the_shipped_model():
     clf, record = fit_with_context(estimator, texts, y, documents(), n_jobs=2)
     shipped = stancelib.load_model()
     probe = texts[::7] + [r["text"] for r in stancelib.data.validate_gold()]
-    assert list(clf.predict(probe)) == list(shipped.predict(probe))
-    assert np.allclose(clf.predict_proba(probe), shipped.predict_proba(probe), rtol=0, atol=1e-9)
+    ngrams = shipped.ngram_proba(probe)
+    assert list(clf.predict(probe)) == list(shipped.classes_[ngrams.argmax(axis=1)])
+    assert np.allclose(clf.predict_proba(probe), ngrams, rtol=0, atol=1e-9)
     assert clf.temperature_ == pytest.approx(shipped.temperature, abs=1e-9)
     assert np.allclose(clf.model_.context.coef, shipped.context.coef, rtol=0, atol=1e-9)
     assert record["cv"] == pytest.approx(meta["context"]["cv"])
     assert record["n_documents"] == meta["context"]["n_documents"]
+    # The fine-tuned encoder is recorded as train() records it (it is not refitted here:
+    # tools/finetune_encoder.py needs torch and half an hour), and blends the same way.
+    blend = blend_encoder(clf)
+    assert {**blend.encoder.metadata, **blend.record()} == meta["encoder"]
+    few = probe[::20]
+    blended, shipped_blend = clf.model_.with_encoder(blend), stancelib.load_model(encoder=True)
+    assert list(blended.predict(few)) == list(shipped_blend.predict(few))
+    assert np.allclose(blended.predict_proba(few), shipped_blend.predict_proba(few), atol=1e-9)
 
 
 def test_label_text_on_the_article():

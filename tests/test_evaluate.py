@@ -589,3 +589,26 @@ def test_the_article_is_read_with_context_and_the_sentences_alone_reported(files
 def test_main_no_context_flag(files, capsys):
     assert main(file_args(files, "--no-baselines", "--no-context")) == 0
     assert "sentences alone" not in capsys.readouterr().out
+
+
+def test_encoder_option_scores_the_blend_beside_its_ngram_half(files, capsys):
+    blend = evaluate(
+        gold=files["gold"], article=files["article"], baselines=False, resamples=20, encoder=True
+    )
+    fast = evaluate(gold=files["gold"], article=files["article"], baselines=False, resamples=20)
+    assert "ngrams_only" not in fast["model"] and fast["metadata"]["model"]["encoder"] is None
+    assert blend["metadata"]["model"]["encoder"]["weight"] == 0.3
+    # The n-gram half of the blend is the default model, read the same way.
+    assert blend["model"]["ngrams_only"]["macro_f1"] == fast["model"]["macro_f1"]
+    assert cli.main(["evaluate", *file_args(files, "--encoder", "--no-baselines")]) == 0
+    out = capsys.readouterr().out
+    assert "stancelib, n-grams only" in out and "+ encoder encoder.npz" in out
+    with pytest.raises(ValueError, match="needs a model file"):
+        evaluate(FixedModel({}), gold=files["gold"], article=files["article"], encoder=True)
+
+
+def test_cli_label_with_the_encoder(files, capsys):
+    assert cli.main(["label", str(files["article"]), "--encoder", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["text"] for r in rows] == [s[0] for s in SENTENCES]
+    assert all(r["stance"] in LABELS for r in rows)

@@ -9,7 +9,8 @@ Each result block in README.md is fenced by two markers that name the command::
     <!-- end output -->
 
 A marker may end with ``(from "TEXT")`` to keep only the output from the first line that
-starts with TEXT, for commands whose first part is shown elsewhere.
+starts with TEXT, for commands whose first part is shown elsewhere, or with
+``(from "TEXT" until "END")`` to stop before the next line that starts with END.
 
 This script runs each named command from the repository root and replaces the block's
 content with what it printed on stdout, so the README only ever shows figures from a run.
@@ -35,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 BLOCK = re.compile(
-    r"(<!-- output: (?P<command>.+?)(?: \(from \"(?P<start>[^\"]+)\"\))? -->\n```text\n)"
+    r"(<!-- output: (?P<command>.+?)"
+    r"(?: \(from \"(?P<start>[^\"]+)\"(?: until \"(?P<until>[^\"]+)\")?\))? -->\n```text\n)"
     r"(?P<body>.*?)(?P<close>```\n<!-- end output -->)",
     re.S,
 )
@@ -47,10 +49,12 @@ def blocks(text: str) -> list[str]:
     return [m.group("command") for m in BLOCK.finditer(text)]
 
 
-def run(command: str, start: str | None = None) -> str:
+def run(command: str, start: str | None = None, until: str | None = None) -> str:
     """Run a README command from the repository root with this interpreter; its stdout.
 
-    With `start`, only the lines from the first one that starts with `start`.
+    With `start`, only the lines from the first one that starts with `start`; with
+    `until`, up to the next one that starts with `until` (without it and blank lines
+    before it).
     """
     argv = shlex.split(command)
     if argv[0] == "python":
@@ -63,6 +67,13 @@ def run(command: str, start: str | None = None) -> str:
         if first is None:
             raise SystemExit(f"{command!r} printed no line starting with {start!r}")
         lines = lines[first:]
+    if until is not None:
+        end = next((i for i, line in enumerate(lines) if i and line.startswith(until)), None)
+        if end is None:
+            raise SystemExit(f"{command!r} printed no line starting with {until!r}")
+        lines = lines[:end]
+        while lines and not lines[-1].strip():
+            lines.pop()
     return "\n".join(lines) + "\n"
 
 
@@ -80,6 +91,8 @@ def headline_table() -> str:
         f"| {model['accuracy']:.3f} | {model['kappa']:.3f} |",
     ]
     systems = list(report["baselines"].items())
+    if model.get("ngrams_only"):
+        systems.insert(0, ("stancelib, n-grams only", model["ngrams_only"]))
     if model.get("sentences_alone"):
         systems.insert(0, ("stancelib, sentences alone", model["sentences_alone"]))
     for name, f in systems:
@@ -105,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         command = match.group("command")
         if args.only and args.only not in command:
             return match.group(0)
-        return match.group(1) + run(command, match.group("start")) + match.group("close")
+        body = run(command, match.group("start"), match.group("until"))
+        return match.group(1) + body + match.group("close")
 
     text = BLOCK.sub(replace, text)
     if not args.only or args.only in "python -m stancelib.evaluate":
