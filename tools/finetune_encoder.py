@@ -27,6 +27,8 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
+
 from stancelib import data
 from stancelib.encoder import MAX_TOKENS, export_metadata
 from stancelib.labels import LABELS
@@ -61,7 +63,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--limit", type=int, help="train on the first N sentences (for tests)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--fold",
+        type=int,
+        help="fine-tune without the training articles of this fold (1 to --folds, the "
+        "folds of the context model), and write the held-out articles' log-probabilities "
+        "to OUT.oof.npz: the encoder's article cross-validation",
+    )
+    parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args(argv)
+    if args.fold is not None and (args.limit or not 1 <= args.fold <= args.folds):
+        parser.error("--fold takes 1 to --folds, and not with --limit")
 
     import torch
     from transformers import AutoModel, AutoTokenizer
@@ -73,6 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     tokenizer = AutoTokenizer.from_pretrained(base)
     encoder = AutoModel.from_pretrained(base)
     rows = data.validate_training(args.train)[: args.limit]
+    held_out: list[int] = []
+    if args.fold is not None:
+        from stancelib.train import _article_folds, documents
+
+        docs = documents(args.train)
+        names = list(docs)
+        held_docs, keep = _article_folds(docs, args.folds, len(rows))[args.fold - 1]
+        held_out = sorted(i for d in held_docs for i in docs[names[d]])
+        every = rows
+        rows = [rows[i] for i in keep]
     texts = [r["text"] for r in rows]
     labels = torch.tensor([CLASSES.index(r["stance"]) for r in rows])
     head = torch.nn.Linear(encoder.config.hidden_size, len(CLASSES))
@@ -122,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         "batch": BATCH,
         "seed": SEED,
         "n_train": len(texts),
+        "fold": None if args.fold is None else [args.fold, args.folds],
         "train_sha256": data.file_sha256(args.train or data.training_path()),
         "torch": torch.__version__,
         "config": {
@@ -135,6 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     export_metadata(out, weights, vocab, meta)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    if held_out:
+        from stancelib.encoder import SentenceEncoder
+
+        fitted = SentenceEncoder.from_file(out)  # as inference will see it: float16, NumPy
+        log_proba = fitted.predict_log_proba([every[i]["text"] for i in held_out])
+        oof = out.with_suffix(".oof.npz")
+        np.savez(oof, rows=np.array(held_out), log_proba=log_proba)
+        print(f"wrote {oof}: {len(held_out)} held-out article sentences")
     print(json.dumps({k: v for k, v in meta.items() if k != "config"}))
     return 0
 

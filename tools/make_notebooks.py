@@ -289,9 +289,36 @@ for error in report["model"]["errors"]:
     ),
     (
         "md",
+        """## With the fine-tuned encoder
+
+`stancelib.load_model(encoder=True)` blends the n-gram model with a small transformer
+fine-tuned on the training corpus (its share chosen on the development articles). It is
+over a hundred times slower, so it is not the default. The same report, for the blend and
+its n-gram half, and the sentences whose label the encoder changes:""",
+    ),
+    (
+        "code",
+        """blended = evaluate(encoder=True, baselines=False)
+figures = {
+    "blend": blended["model"],
+    "blend, sentences alone": blended["model"]["sentences_alone"],
+    "n-grams only (the default model)": blended["model"]["ngrams_only"],
+}
+display(pd.DataFrame(figures).T[["macro_f1", "f_avg", "accuracy", "kappa"]].astype(float).round(3))
+changed = pd.DataFrame({
+    "text": [p["text"][:90] for p in report["model"]["predictions"]],
+    "gold": [p["gold"] for p in report["model"]["predictions"]],
+    "n-grams": [p["pred"] for p in report["model"]["predictions"]],
+    "blend": [p["pred"] for p in blended["model"]["predictions"]],
+})
+changed[changed["n-grams"] != changed["blend"]]""",
+    ),
+    (
+        "md",
         """## Label a text of your own
 
-`stancelib.label_text` splits any text into sentences and labels each with its offsets.""",
+`stancelib.label_text` splits any text into sentences and labels each with its offsets;
+pass `model=stancelib.load_model(encoder=True)` for the blend.""",
     ),
     (
         "code",
@@ -300,7 +327,11 @@ for error in report["model"]["errors"]:
     " The defence minister of Slovakia rejected the idea outright.“It is madness”he said."
     " Meanwhile, grain exports through the Black Sea rose for a third month."
 )
-pd.DataFrame(stancelib.label_text(text)).round(3)""",
+rows = pd.DataFrame(stancelib.label_text(text))
+rows["blend"] = [
+    r["stance"] for r in stancelib.label_text(text, model=stancelib.load_model(encoder=True))
+]
+rows.round(3)""",
     ),
 ]
 
