@@ -88,7 +88,7 @@ def _with_recorded_encoder(model: StanceModel, file: Path) -> StanceModel:
             f"{file}: the model records no encoder to blend in; train one with "
             "tools/finetune_encoder.py, then python -m stancelib.train"
         )
-    blend = EncoderBlend.from_record(record, file.parent)
+    blend = EncoderBlend.from_record(record, file.parent, model.classes_)
     if not blend.path.is_file():
         raise ModelFileError(
             f"{file}: the model's encoder {blend.file!r} is not in {file.parent}; copy it "

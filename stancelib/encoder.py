@@ -17,7 +17,7 @@ import json
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,12 +25,16 @@ from .data import file_sha256
 from .persistence import ModelFileError
 from .validation import check_texts
 
+if TYPE_CHECKING:
+    from .context import ContextModel
+
 __all__ = [
     "MAX_TOKENS",
     "EncoderBlend",
     "EncoderFileError",
     "SentenceEncoder",
     "WordPiece",
+    "blend",
     "export_metadata",
 ]
 
@@ -371,6 +375,32 @@ class SentenceEncoder:
         return self.classes_[self.decision_function(texts).argmax(axis=1)]
 
 
+def blend(
+    proba: np.ndarray, log_encoder: np.ndarray, weight: float, shift: np.ndarray
+) -> np.ndarray:
+    """``softmax((1 - weight) * log proba + weight * (log_encoder + shift))``, by rows.
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n_sentences, n_classes)
+        The n-gram model's probabilities.
+    log_encoder : ndarray of shape (n_sentences, n_classes)
+        The encoder's log-probabilities.
+    weight : float
+    shift : ndarray of shape (n_classes,)
+
+    Returns
+    -------
+    ndarray of shape (n_sentences, n_classes)
+    """
+    z = (1 - weight) * np.log(np.clip(proba, 1e-300, None))
+    z += weight * (log_encoder + shift)
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
 class EncoderBlend:
     """The encoder a :class:`~stancelib.model.StanceModel` blends with its n-gram model.
 
@@ -393,6 +423,10 @@ class EncoderBlend:
         Log prior correction added to the encoder's log-probabilities.
     directory : str or Path, optional
         Where the file is; set by :func:`stancelib.load_model` to the model's directory.
+    context : ContextModel, optional
+        The context model that reads the blend's probabilities of a document's sentences
+        with their neighbours, fitted on out-of-fold blends of the training articles;
+        None reads each sentence alone.
     """
 
     def __init__(
@@ -402,6 +436,7 @@ class EncoderBlend:
         weight: float,
         shift: Sequence[float],
         directory: str | Path | None = None,
+        context: ContextModel | None = None,
     ) -> None:
         if not 0 <= weight <= 1:
             raise ValueError(f"weight must be between 0 and 1, got {weight!r}")
@@ -410,6 +445,7 @@ class EncoderBlend:
         self.weight = float(weight)
         self.shift = np.asarray(shift, dtype=np.float64)
         self.directory = Path(directory) if directory is not None else None
+        self.context = context
         self._encoder: SentenceEncoder | None = None
 
     @classmethod
@@ -421,22 +457,38 @@ class EncoderBlend:
         return cls(path.name, file_sha256(path), weight, shift, path.parent)
 
     @classmethod
-    def from_record(cls, record: dict[str, Any], directory: str | Path) -> EncoderBlend:
+    def from_record(
+        cls, record: dict[str, Any], directory: str | Path, classes: Sequence[str]
+    ) -> EncoderBlend:
         """The blend a model's metadata records (:meth:`record`), its file in `directory`."""
+        from .context import ContextModel
+
         try:
+            context = record.get("context")
+            if context is not None:
+                context = ContextModel(context["coef"], classes, context["alpha"])
             return cls(
-                record["file"], record["sha256"], record["weight"], record["shift"], directory
+                record["file"],
+                record["sha256"],
+                record["weight"],
+                record["shift"],
+                directory,
+                context,
             )
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:
             raise EncoderFileError(f"malformed encoder record in the model: {exc!r}") from None
 
     def record(self) -> dict[str, Any]:
         """What a model's metadata keeps to rebuild this blend (:meth:`from_record`)."""
+        context = None
+        if self.context is not None:
+            context = {"coef": self.context.coef.tolist(), "alpha": self.context.alpha}
         return {
             "file": self.file,
             "sha256": self.sha256,
             "weight": self.weight,
             "shift": [float(x) for x in self.shift],
+            "context": context,
         }
 
     def __repr__(self) -> str:
@@ -469,9 +521,4 @@ class EncoderBlend:
         """Blend the n-gram model's probabilities `proba` of `texts` with the encoder's."""
         if not len(texts):
             return proba
-        z = (1 - self.weight) * np.log(np.clip(proba, 1e-300, None))
-        z += self.weight * (self.encoder.predict_log_proba(texts) + self.shift)
-        z -= z.max(axis=1, keepdims=True)
-        np.exp(z, out=z)
-        z /= z.sum(axis=1, keepdims=True)
-        return z
+        return blend(proba, self.encoder.predict_log_proba(texts), self.weight, self.shift)

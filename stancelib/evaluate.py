@@ -342,7 +342,7 @@ def evaluate(
     if with_context:
         scored = _scores(y_true, [classes[k] for k in alone.argmax(axis=1)])
         report_model["sentences_alone"] = {name: scored[name] for name in HEADLINE}
-    ngrams = _ngrams_only(estimator, texts, with_context)
+    ngrams = _ngrams_only(estimator, texts, context)
     if ngrams is not None:
         scored = _scores(y_true, [classes[k] for k in ngrams.argmax(axis=1)])
         report_model["ngrams_only"] = {name: scored[name] for name in HEADLINE}
@@ -396,7 +396,7 @@ def evaluate(
     }
     dev_file = _dev_file(dev)
     if dev_file is not None:
-        report["dev"] = _dev_scores(estimator, fitted_baselines, dev_file, with_context)
+        report["dev"] = _dev_scores(estimator, fitted_baselines, dev_file, context)
     return report
 
 
@@ -409,8 +409,12 @@ def _dev_file(dev: bool | str | Path | None) -> Path | None:
 
 
 def _context_model(estimator: Any) -> Any:
-    """The context model of a StanceModel or fitted StanceClassifier, or None."""
-    return getattr(getattr(estimator, "model_", estimator), "context", None)
+    """The context model that reads a StanceModel's (or fitted StanceClassifier's)
+    probabilities, the blend's own with an encoder; None if there is none."""
+    model = getattr(estimator, "model_", estimator)
+    if hasattr(model, "document_context"):
+        return model.document_context()
+    return getattr(model, "context", None)
 
 
 def _has_context(estimator: Any) -> bool:
@@ -435,7 +439,9 @@ def _ngrams_only(estimator: Any, texts: list[str], context: bool) -> np.ndarray 
     if getattr(model, "encoder", None) is None:
         return None
     proba = model.ngram_proba(texts)
-    return model.context.predict_proba(texts, proba) if context else proba
+    if context and model.context is not None:
+        return model.context.predict_proba(texts, proba)
+    return proba
 
 
 def _dev_scores(
@@ -446,27 +452,28 @@ def _dev_scores(
     texts = [r["text"] for r in rows]
     y_true = [r["stance"] for r in rows]
     predictions: dict[str, list[str]] = {}
-    if context:
+    classes = np.asarray(estimator.classes_, dtype=object)
+    by_doc: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_doc.setdefault(r["doc"], []).append(i)
+    context_model = _context_model(estimator) if context else None
+    if context_model is not None:
         # The sentence model runs once; the context model re-reads each article from it.
-        classes = np.asarray(estimator.classes_, dtype=object)
         alone = np.asarray(estimator.predict_proba(texts), dtype=float)
-        by_doc: dict[str, list[int]] = {}
-        for i, r in enumerate(rows):
-            by_doc.setdefault(r["doc"], []).append(i)
         pred = np.empty(len(rows), dtype=object)
-        context_model = _context_model(estimator)
         for idx in by_doc.values():
             doc = context_model.predict_proba([texts[i] for i in idx], alone[idx])
             pred[idx] = classes[doc.argmax(axis=1)]
         predictions["stancelib"] = [str(p) for p in pred]
         predictions["stancelib, sentences alone"] = [str(p) for p in classes[alone.argmax(1)]]
-        if getattr(getattr(estimator, "model_", estimator), "encoder", None) is not None:
-            for idx in by_doc.values():
-                ngrams = _ngrams_only(estimator, [texts[i] for i in idx], True)
-                pred[idx] = classes[ngrams.argmax(axis=1)]
-            predictions["stancelib, n-grams only"] = [str(p) for p in pred]
     else:
         predictions["stancelib"] = [str(p) for p in estimator.predict(texts)]
+    if getattr(getattr(estimator, "model_", estimator), "encoder", None) is not None:
+        pred = np.empty(len(rows), dtype=object)
+        for idx in by_doc.values():
+            ngrams = _ngrams_only(estimator, [texts[i] for i in idx], context)
+            pred[idx] = classes[ngrams.argmax(axis=1)]
+        predictions["stancelib, n-grams only"] = [str(p) for p in pred]
     for name, system in fitted_baselines.items():
         predictions[name] = [str(p) for p in system.predict(texts)]
     scores = {}

@@ -185,10 +185,18 @@ class StanceModel:
         """
         sentences = check_texts(sentences, name="sentences")
         proba = self.predict_proba(sentences)
-        context = getattr(self, "context", None)  # models saved before it existed
+        context = self.document_context()
         if context is None or not sentences:
             return proba
         return context.predict_proba(sentences, proba)
+
+    def document_context(self) -> ContextModel | None:
+        """The context model that reads this model's probabilities: the blend's own with an
+        encoder (fitted on blended probabilities), otherwise ``self.context``."""
+        blend = getattr(self, "encoder", None)
+        if blend is not None:
+            return blend.context
+        return getattr(self, "context", None)  # models saved before it existed
 
     def predict_document(self, sentences: Iterable[str]) -> np.ndarray:
         """Stance labels for the sentences of one document; see :meth:`predict_document_proba`."""

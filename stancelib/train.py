@@ -26,6 +26,7 @@ from . import data
 from .classifier import StanceClassifier
 from .context import ContextModel, fit_context
 from .encoder import EncoderBlend
+from .encoder import blend as blend_proba
 from .features import StanceFeaturizer
 from .metrics import f_avg, macro_f1
 from .persistence import DEFAULT_MODEL, ModelFileError, place_encoder, save_model
@@ -34,15 +35,18 @@ __all__ = [
     "CONTEXT_ALPHA",
     "DEFAULT_PARAMS",
     "ENCODER_FILE",
+    "ENCODER_OOF",
     "ENCODER_WEIGHT",
     "NEWS_NONE_PRIOR",
     "SEARCH_GRID",
     "SHIPPED_PARAMS",
     "article_cross_validate",
+    "blend_context",
     "blend_encoder",
     "context_cv",
     "cross_validate",
     "documents",
+    "encoder_record",
     "fit_document_context",
     "fit_with_context",
     "main",
@@ -93,9 +97,13 @@ SHIPPED_PARAMS: dict[str, Any] = {**DEFAULT_PARAMS, "none_prior": NEWS_NONE_PRIO
 #: ``tools/finetune_encoder.py`` (needs torch; inference needs NumPy only).
 ENCODER_FILE = DEFAULT_MODEL.parent / "encoder.npz"
 
-#: The encoder's share in the blend (:class:`stancelib.encoder.EncoderBlend`). Like the
-#: prior, it cannot be chosen on the corpus the encoder was fitted on, so it is chosen on
-#: the development articles: ``python tools/check_encoder.py``.
+#: Log-probabilities of the training articles' sentences from encoders fine-tuned without
+#: them, for the blend's context model (:func:`blend_context`).
+ENCODER_OOF = DEFAULT_MODEL.parent / "encoder_oof.npz"
+
+#: The encoder's share in the blend (:class:`stancelib.encoder.EncoderBlend`), chosen by
+#: cross-validation over the training articles with encoders fine-tuned without each fold
+#: (``python tools/check_encoder.py --cv``); the development articles checked it after.
 ENCODER_WEIGHT = 0.3
 
 #: The context model's L2 penalty, chosen by cross-validation over the training articles
@@ -299,7 +307,8 @@ def fit_with_context(
     n_splits: int = 5,
     n_jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
-) -> tuple[StanceClassifier, dict[str, Any]]:
+    return_probas: bool = False,
+) -> tuple[StanceClassifier, dict[str, Any]] | tuple[StanceClassifier, dict[str, Any], list]:
     """Fit a clone of `estimator` on every sentence and its context model on the articles.
 
     The same models as ``clone(estimator).fit(texts, y)`` followed by
@@ -310,12 +319,15 @@ def fit_with_context(
     -------
     (StanceClassifier, dict)
         The fitted classifier, its context model attached to ``model_``, and the record
-        of :func:`fit_document_context`.
+        of :func:`fit_document_context`; with `return_probas`, also the articles'
+        out-of-fold probabilities (:func:`out_of_fold_document_proba`).
     """
     fitted, probas = _fit_in_one_pool(
         estimator, texts, y, docs, n_splits, n_jobs, progress, full=True
     )
     fitted.model_.context, record = _context_from_probas(texts, y, docs, probas, alpha, n_splits)
+    if return_probas:
+        return fitted, record, probas
     return fitted, record
 
 
@@ -550,6 +562,47 @@ def blend_encoder(
     return blend
 
 
+def blend_context(
+    blend: EncoderBlend,
+    texts: Sequence[str],
+    y: Sequence[str],
+    docs: dict[str, list[int]],
+    ngram_probas: Sequence[np.ndarray],
+    path: str | Path = ENCODER_OOF,
+    *,
+    alpha: float = CONTEXT_ALPHA,
+    n_splits: int = 5,
+) -> tuple[ContextModel, dict[str, Any]]:
+    """Fit the context model that reads the blend's probabilities.
+
+    The n-gram model's context model was fitted on its own out-of-fold probabilities; the
+    blend's is fitted the same way on out-of-fold blends: the n-gram model's
+    `ngram_probas` and the log-probabilities in `path` of encoders fine-tuned without each
+    fold's articles (``tools/finetune_encoder.py --fold K``, gathered by
+    ``tools/check_encoder.py --cv DIR --save-oof``), on the same folds.
+
+    Returns
+    -------
+    (ContextModel, dict)
+        The model and its record (:func:`context_cv` figures, alone and with context).
+    """
+    with np.load(path, allow_pickle=False) as oof:
+        rows, log_encoder = oof["rows"], oof["log_proba"]
+    full = np.full((len(texts), log_encoder.shape[1]), np.nan)
+    full[rows] = log_encoder
+    blended = []
+    for proba, idx in zip(ngram_probas, docs.values()):
+        if np.isnan(full[idx]).any():
+            raise ValueError(f"{path}: no out-of-fold encoder probabilities for some articles")
+        blended.append(blend_proba(proba, full[idx], blend.weight, blend.shift))
+    return _context_from_probas(texts, y, docs, blended, alpha, n_splits)
+
+
+def encoder_record(blend: EncoderBlend, context_record: dict[str, Any] | None) -> dict[str, Any]:
+    """What the model's metadata records of the blend, for ``load_model(encoder=True)``."""
+    return {**blend.encoder.metadata, **blend.record(), "context_record": context_record}
+
+
 def train(
     data_path: str | Path | None = None,
     out: str | Path | None = None,
@@ -559,6 +612,7 @@ def train(
     n_jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
     encoder: str | Path | None = ENCODER_FILE,
+    encoder_oof: str | Path = ENCODER_OOF,
 ) -> tuple[StanceClassifier, dict[str, Any]]:
     """Cross-validate, fit and save the default model.
 
@@ -584,6 +638,10 @@ def train(
     encoder : str or Path or None, default=ENCODER_FILE
         The encoder file to record for the blend (copied beside the model when it is
         elsewhere); None, or a default file that does not exist, records none.
+    encoder_oof : str or Path, default=ENCODER_OOF
+        Out-of-fold encoder log-probabilities of the training articles, to fit the blend's
+        context model (:func:`blend_context`); without the file the blend reads sentences
+        alone.
 
     Returns
     -------
@@ -605,15 +663,22 @@ def train(
         progress=say,
     )
     docs = documents(path)
-    article_cv = context_record = None
+    article_cv = context_record = ngram_probas = None
     if len(docs) >= 2:
         say(f"cross-validating over {len(docs)} training articles ({n_splits} folds)")
         article_cv = article_cross_validate(
             estimator, texts, y, docs, n_splits=n_splits, n_jobs=n_jobs, progress=say
         )
         say(f"fitting on all {len(texts)} sentences, and the context model on {len(docs)} articles")
-        estimator, context_record = fit_with_context(
-            estimator, texts, y, docs, n_splits=n_splits, n_jobs=n_jobs, progress=say
+        estimator, context_record, ngram_probas = fit_with_context(
+            estimator,
+            texts,
+            y,
+            docs,
+            n_splits=n_splits,
+            n_jobs=n_jobs,
+            progress=say,
+            return_probas=True,
         )
     else:
         say(f"fitting on all {len(texts)} sentences")
@@ -635,7 +700,13 @@ def train(
     if encoder is not None and (Path(encoder).is_file() or Path(encoder) != ENCODER_FILE):
         say(f"recording the encoder {encoder} for the blend")
         blend = blend_encoder(estimator, encoder)
-        metadata["encoder"] = {**blend.encoder.metadata, **blend.record()}
+        blend_record = None
+        if len(docs) >= 2 and Path(encoder_oof).is_file():
+            say(f"fitting the blend's context model on {encoder_oof}")
+            blend.context, blend_record = blend_context(
+                blend, texts, y, docs, ngram_probas, encoder_oof, n_splits=n_splits
+            )
+        metadata["encoder"] = encoder_record(blend, blend_record)
         if metadata["encoder"].get("train_sha256") != metadata["training_data"]["sha256"]:
             say("warning: the encoder was fine-tuned on another version of the corpus")
     side = save_model(estimator.model_, out or DEFAULT_MODEL, metadata)
@@ -735,6 +806,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"context model, CV over {meta['context']['n_documents']} training "
                     f"articles: macro-F1 {cv['macro_f1']:.3f} with context, "
                     f"{cv['alone_macro_f1']:.3f} sentences alone"
+                )
+            blend_record = (meta["encoder"] or {}).get("context_record")
+            if blend_record:
+                cv = blend_record["cv"]
+                print(
+                    f"blend with the encoder (weight {meta['encoder']['weight']:g}), CV over "
+                    f"the training articles: macro-F1 {cv['macro_f1']:.3f} with its context "
+                    f"model, {cv['alone_macro_f1']:.3f} sentences alone"
                 )
     except (data.DataFileError, ModelFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

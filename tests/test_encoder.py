@@ -206,7 +206,9 @@ def test_the_shipped_encoder_is_recorded_in_the_metadata(shipped):
     assert fast.encoder is None  # the default stays the fast n-gram model
     assert load_model(encoder=True) is shipped  # cached, like the default
     meta = fast.metadata["encoder"]
-    assert {k: meta[k] for k in ("file", "sha256", "weight", "shift")} == shipped.encoder.record()
+    assert {k: meta[k] for k in ("file", "sha256", "weight", "shift", "context")} == (
+        shipped.encoder.record()
+    )
     assert meta["sha256"] == stancelib.data.file_sha256(shipped.encoder.path)
     assert meta["train_sha256"] == fast.metadata["training_data"]["sha256"]
     assert meta["classes"] == list(shipped.classes_)
@@ -265,3 +267,16 @@ def test_the_blend_labels_odd_texts_and_refuses_bad_types(shipped):
         shipped.predict("a bare string")
     with pytest.raises(TypeError):
         shipped.predict([b"bytes"])
+
+
+def test_the_blend_reads_articles_with_its_own_context_model(shipped):
+    context = shipped.encoder.context
+    assert context is not None and context is not shipped.context
+    cv = load_model().metadata["encoder"]["context_record"]["cv"]
+    assert 0.5 < cv["alone_macro_f1"] <= 1 and 0.5 < cv["macro_f1"] <= 1
+    sentences = ["“We will not send troops.", "That is our position,” he said.", "Rain."]
+    expected = context.predict_proba(sentences, shipped.predict_proba(sentences))
+    assert np.allclose(shipped.predict_document_proba(sentences), expected)
+    rows = stancelib.label_text(" ".join(sentences), model=shipped)
+    read = shipped.predict_document([r["text"] for r in rows])
+    assert [r["stance"] for r in rows] == list(read)

@@ -1,37 +1,42 @@
-"""How much of the fine-tuned encoder to blend in? Scored on the development articles.
+"""How much of the fine-tuned encoder to blend in? Scored on the development articles,
+or by cross-validation over the training articles (``--cv``).
 
-The encoder was fine-tuned on every training sentence, so the training corpus cannot
-judge its share in the blend without fine-tuning it once per fold (half an hour each on
-two cores). The development articles, news written for this project and never trained
-on, can: this script scores the blend ``(1 - w) * log p_ngram + w * (log p_encoder +
-shift)`` for several weights w, sentences alone and read with the context model, and
+The shipped encoder was fine-tuned on every training sentence, so the training corpus can
+judge its share in the blend only through encoders fine-tuned once per fold (``--cv``
+below). The development articles, news written for this project and never trained on,
+can judge the shipped encoder itself: this script scores the blend
+``(1 - w) * log p_ngram + w * (log p_encoder + shift)`` for several weights w, sentences
+alone and read with the context model, and
 marks the weight the shipped model uses (``stancelib.train.ENCODER_WEIGHT``). The gold
 article is not consulted.
 
-With ``--cv DIR`` it scores the same weights by cross-validation over the training articles
-instead, the development articles not read: ``DIR/fold{1..5}.oof.npz`` hold the
-log-probabilities of encoders fine-tuned without each fold's articles
-(``tools/finetune_encoder.py --fold K``, about 15 minutes each on two cores), the n-gram
-model's out-of-fold probabilities come from the same folds, and the context model is
-cross-validated on each blend as ``python tools/check_context.py`` does.
+With ``--cv`` it scores the same weights by cross-validation over the training articles
+instead, the development articles not read: ``stancelib/models/encoder_oof.npz`` holds
+the log-probabilities of encoders fine-tuned without each fold's articles
+(``tools/finetune_encoder.py --fold K --out DIR/foldK.npz``, about 12 minutes each on two
+cores, gathered by ``--gather DIR``), the n-gram model's out-of-fold probabilities come from
+the same folds, and the context model is cross-validated on each blend as
+``python tools/check_context.py`` does.
 
-Run: python tools/check_encoder.py [--encoder stancelib/models/encoder.npz] [--cv DIR]
+Run: python tools/check_encoder.py [--encoder FILE] [--cv] [--gather DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
 
 import stancelib
-from stancelib import data
+from stancelib import data, load_model
 from stancelib.classifier import prior_shift
-from stancelib.encoder import EncoderBlend
+from stancelib.encoder import EncoderBlend, blend
 from stancelib.metrics import f_avg, macro_f1
 from stancelib.train import (
     ENCODER_FILE,
+    ENCODER_OOF,
     ENCODER_WEIGHT,
     SHIPPED_PARAMS,
     context_cv,
@@ -44,26 +49,32 @@ from stancelib.train import (
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
 
 
-def blend(ngram: np.ndarray, log_encoder: np.ndarray, shift: np.ndarray, w: float):
-    """The blend of EncoderBlend.combine, from arrays."""
-    z = (1 - w) * np.log(ngram) + w * (log_encoder + shift)
-    proba = np.exp(z - z.max(axis=1, keepdims=True))
-    return proba / proba.sum(axis=1, keepdims=True)
+def gather(folder: Path) -> None:
+    """Write the out-of-fold log-probabilities of the five fold encoders to ENCODER_OOF."""
+    texts, _ = training_texts()
+    rows = [i for idx in documents().values() for i in idx]
+    log_encoder = np.full((len(texts), 3), np.nan)
+    for k in range(1, 6):
+        with np.load(folder / f"fold{k}.oof.npz") as oof:
+            log_encoder[oof["rows"]] = oof["log_proba"]
+    if np.isnan(log_encoder[rows]).any():
+        raise SystemExit(f"{folder}: the folds do not cover every training article sentence")
+    np.savez(ENCODER_OOF, rows=np.array(rows), log_proba=log_encoder[rows])
+    print(f"wrote {ENCODER_OOF}", file=sys.stderr)
 
 
-def cross_validated(folder: Path) -> None:
+def cross_validated() -> None:
     texts, y = training_texts()
     docs = documents()
     classes = [str(c) for c in np.unique(y)]
     corpus = np.array([np.mean(y == c) for c in classes])
     shift = prior_shift(classes, corpus, SHIPPED_PARAMS["none_prior"])
     log_encoder = np.full((len(texts), len(classes)), np.nan)
-    for k in range(1, 6):
-        with np.load(folder / f"fold{k}.oof.npz") as oof:
-            log_encoder[oof["rows"]] = oof["log_proba"]
+    with np.load(ENCODER_OOF) as oof:
+        log_encoder[oof["rows"]] = oof["log_proba"]
     rows = [i for idx in docs.values() for i in idx]
     if np.isnan(log_encoder[rows]).any():
-        raise SystemExit(f"{folder}: the folds do not cover every training article sentence")
+        raise SystemExit(f"{ENCODER_OOF}: not every training article sentence is covered")
     ngram = out_of_fold_document_proba(make_estimator(SHIPPED_PARAMS), texts, y, docs, n_jobs=2)
     sentences = [[texts[i] for i in idx] for idx in docs.values()]
     labels = [list(y[idx]) for idx in docs.values()]
@@ -73,7 +84,7 @@ def cross_validated(folder: Path) -> None:
     )
     print("weight  alone macro-F1  context macro-F1  context F_avg")
     for w in WEIGHTS:
-        probas = [blend(p, log_encoder[idx], shift, w) for p, idx in zip(ngram, docs.values())]
+        probas = [blend(p, log_encoder[idx], w, shift) for p, idx in zip(ngram, docs.values())]
         cv = context_cv(sentences, probas, labels, classes)
         mark = "  <- ENCODER_WEIGHT" if w == ENCODER_WEIGHT else ""
         print(
@@ -85,10 +96,23 @@ def cross_validated(folder: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--encoder", type=Path, default=ENCODER_FILE, help="encoder file")
-    parser.add_argument("--cv", type=Path, metavar="DIR", help="out-of-fold encoder files")
+    parser.add_argument(
+        "--cv",
+        action="store_true",
+        help=f"score by CV over the training articles, from {ENCODER_OOF.name}",
+    )
+    parser.add_argument(
+        "--gather",
+        type=Path,
+        metavar="DIR",
+        help=f"first gather DIR/fold{{1..5}}.oof.npz into {ENCODER_OOF.name} (which python "
+        "-m stancelib.train fits the blend's context model on)",
+    )
     args = parser.parse_args(argv)
-    if args.cv is not None:
-        return cross_validated(args.cv)
+    if args.gather is not None:
+        gather(args.gather)
+    if args.cv or args.gather is not None:
+        return cross_validated()
     model = stancelib.load_model()
     classes = [str(c) for c in model.classes_]
     _, y_train = training_texts()
@@ -104,13 +128,23 @@ def main(argv: list[str] | None = None) -> None:
     ngram = model.ngram_proba(texts)
     encoder = EncoderBlend.from_file(args.encoder, 1.0, shift).encoder
     log_encoder = encoder.predict_log_proba(texts)
+    # The blend's own context model, fitted for the shipped share on out-of-fold blends of
+    # the training articles; the n-gram model's when the model records none.
+    reader = (model.metadata.get("encoder") or {}).get("context") and load_model(
+        encoder=True
+    ).encoder.context
+    reader = reader or model.context
     print(f"development articles: {len(dev)} sentences in {len(docs)} articles")
+    print(
+        "context: "
+        + ("the blend's context model" if reader is not model.context else "the n-gram model's")
+    )
     print("weight  alone macro-F1  context macro-F1  context F_avg")
     for w in WEIGHTS:
-        proba = blend(ngram, log_encoder, shift, w)
+        proba = blend(ngram, log_encoder, w, shift)
         read = proba.copy()
         for idx in docs.values():
-            read[idx] = model.context.predict_proba([texts[i] for i in idx], proba[idx])
+            read[idx] = reader.predict_proba([texts[i] for i in idx], proba[idx])
         alone = [classes[k] for k in proba.argmax(axis=1)]
         context = [classes[k] for k in read.argmax(axis=1)]
         mark = "  <- shipped" if w == shipped else ""
