@@ -7,6 +7,7 @@ them is reviewed as code.
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -340,7 +341,10 @@ if __name__ == "__main__":
     paths = [ROOT / "notebooks" / name for name in NOTEBOOKS]
     for path, cells in zip(paths, (NB1, NB2, NB3)):
         build(path, cells)
-    # The cells are written for reading here; ruff gives them the project's layout.
-    ruff = shutil.which("ruff")
-    if ruff:
-        subprocess.run([ruff, "format", "--quiet", *map(str, paths)], check=True)
+    # The cells are written for reading here; ruff gives them the project's layout. It is
+    # looked for beside this interpreter too, for a virtual environment not activated.
+    beside = Path(sys.executable).with_name("ruff")
+    ruff = shutil.which("ruff") or (str(beside) if beside.is_file() else None)
+    if ruff is None:
+        raise SystemExit("ruff not found: pip install -e '.[test]'")
+    subprocess.run([ruff, "format", "--quiet", *map(str, paths)], check=True)
