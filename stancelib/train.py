@@ -579,7 +579,7 @@ def blend_context(
     blend's is fitted the same way on out-of-fold blends: the n-gram model's
     `ngram_probas` and the log-probabilities in `path` of encoders fine-tuned without each
     fold's articles (``tools/finetune_encoder.py --fold K``, gathered by
-    ``tools/check_encoder.py --cv DIR --save-oof``), on the same folds.
+    ``tools/check_encoder.py --gather DIR``), on the same folds.
 
     Returns
     -------
