@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .model import StanceModel
-from .persistence import DEFAULT_MODEL, ModelFileError, load_model_file
+from .persistence import DEFAULT_MODEL, ModelFileError, load_model_file, locate_encoder
 from .segment import split_sentences
 from .validation import check_text, check_texts
 
@@ -89,11 +89,7 @@ def _with_recorded_encoder(model: StanceModel, file: Path) -> StanceModel:
             "tools/finetune_encoder.py, then python -m stancelib.train"
         )
     blend = EncoderBlend.from_record(record, file.parent, model.classes_)
-    if not blend.path.is_file():
-        raise ModelFileError(
-            f"{file}: the model's encoder {blend.file!r} is not in {file.parent}; copy it "
-            "there or rebuild it with tools/finetune_encoder.py"
-        )
+    locate_encoder(blend, file)
     return model.with_encoder(blend)
 
 

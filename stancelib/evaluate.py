@@ -421,8 +421,13 @@ def _has_context(estimator: Any) -> bool:
     return _context_model(estimator) is not None
 
 
+def _blend(estimator: Any) -> Any:
+    """The encoder a StanceModel (or fitted StanceClassifier) blends in, or None."""
+    return getattr(getattr(estimator, "model_", estimator), "encoder", None)
+
+
 def _blend_record(estimator: Any) -> dict[str, Any] | None:
-    blend = getattr(getattr(estimator, "model_", estimator), "encoder", None)
+    blend = _blend(estimator)
     if blend is None:
         return None
     meta = _model_metadata(estimator).get("encoder") or {}
@@ -435,9 +440,9 @@ def _blend_record(estimator: Any) -> dict[str, Any] | None:
 def _ngrams_only(estimator: Any, texts: list[str], context: bool) -> np.ndarray | None:
     """The probabilities of a blended model's n-gram half alone, read as `texts` are (one
     document, with context or not); None for a model without an encoder."""
-    model = getattr(estimator, "model_", estimator)
-    if getattr(model, "encoder", None) is None:
+    if _blend(estimator) is None:
         return None
+    model = getattr(estimator, "model_", estimator)
     proba = model.ngram_proba(texts)
     if context and model.context is not None:
         return model.context.predict_proba(texts, proba)
@@ -468,7 +473,7 @@ def _dev_scores(
         predictions["stancelib, sentences alone"] = [str(p) for p in classes[alone.argmax(1)]]
     else:
         predictions["stancelib"] = [str(p) for p in estimator.predict(texts)]
-    if getattr(getattr(estimator, "model_", estimator), "encoder", None) is not None:
+    if _blend(estimator) is not None:
         pred = np.empty(len(rows), dtype=object)
         for idx in by_doc.values():
             ngrams = _ngrams_only(estimator, [texts[i] for i in idx], context)

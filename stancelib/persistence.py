@@ -27,6 +27,7 @@ __all__ = [
     "ModelFileError",
     "ModelVersionWarning",
     "load_model_file",
+    "locate_encoder",
     "place_encoder",
     "save_model",
     "sidecar_path",
@@ -148,6 +149,26 @@ def place_encoder(blend: Any, directory: str | Path) -> None:
         shutil.copyfile(source, target)
 
 
+def locate_encoder(blend: Any, path: str | Path) -> None:
+    """Point a blend at its encoder file, beside the model file `path`.
+
+    Checked at loading, so that a missing file fails there, not at the first sentence;
+    the file's SHA-256 (recorded in the model, itself checked) is verified when it is read.
+
+    Raises
+    ------
+    ModelFileError
+        The encoder file is not in the model file's directory.
+    """
+    path = Path(path)
+    blend.directory = path.parent
+    if not blend.path.is_file():
+        raise ModelFileError(
+            f"{path}: the model blends the encoder {blend.file!r}, which is not in "
+            f"{path.parent}; copy it there or rebuild it with tools/finetune_encoder.py"
+        )
+
+
 def read_metadata(path: str | Path) -> dict[str, Any]:
     """The metadata recorded beside a model file."""
     side = sidecar_path(path)
@@ -191,14 +212,7 @@ def load_model_file(path: str | Path | None = None, *, trusted: bool = False) ->
         raise ModelFileError(f"{path}: not a stancelib model (found a {type(model).__name__})")
     blend = getattr(model, "encoder", None)
     if blend is not None:
-        # Checked here, so that a missing file fails at loading, not at the first sentence;
-        # its SHA-256 (recorded in the model, itself checked) is verified when it is read.
-        blend.directory = path.parent
-        if not blend.path.is_file():
-            raise ModelFileError(
-                f"{path}: the model blends the encoder {blend.file!r}, which is not in "
-                f"{path.parent}; copy it there or rebuild it with tools/finetune_encoder.py"
-            )
+        locate_encoder(blend, path)
     saved = model.metadata.get("versions", {})
     current = versions()
     differ = {k: (v, current.get(k)) for k, v in saved.items() if current.get(k) != v}

@@ -230,7 +230,7 @@ def test_encoder_option_is_checked_and_needs_a_recorded_encoder(tmp_path):
         tmp_path / "m.joblib.json",
     )
     assert load_model(tmp_path / "m.joblib").encoder is None
-    with pytest.raises(ModelFileError, match=r"encoder 'encoder\.npz' is not in"):
+    with pytest.raises(ModelFileError, match=r"encoder 'encoder\.npz', which is not in"):
         load_model(tmp_path / "m.joblib", encoder=True)
 
 
