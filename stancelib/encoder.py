@@ -133,24 +133,26 @@ class WordPiece:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
+        pieces = self._longest_first(word) if len(word) <= MAX_WORD_CHARS else None
+        if pieces is None:
+            pieces = ["[UNK]"]
+        if len(self._cache) < 200_000:
+            self._cache[word] = pieces
+        return pieces
+
+    def _longest_first(self, word: str) -> list[str] | None:
+        """Greedy longest-match WordPiece; None when some part is in no piece."""
         pieces: list[str] = []
         start = 0
-        if len(word) > MAX_WORD_CHARS:
-            pieces = ["[UNK]"]
-        while start < len(word) and not pieces == ["[UNK]"]:
-            end = len(word)
-            while end > start:
+        while start < len(word):
+            for end in range(len(word), start, -1):
                 piece = word[start:end] if start == 0 else "##" + word[start:end]
                 if piece in self.vocab:
                     break
-                end -= 1
-            if end == start:
-                pieces = ["[UNK]"]
-                break
+            else:
+                return None
             pieces.append(piece)
             start = end
-        if len(self._cache) < 200_000:
-            self._cache[word] = pieces
         return pieces
 
     def tokenize(self, text: str) -> list[str]:
