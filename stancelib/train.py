@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from sklearn.model_selection import GroupKFold, ParameterGrid, StratifiedKFold
 from . import data
 from .classifier import StanceClassifier
 from .context import ContextModel, fit_context
-from .encoder import EncoderBlend
+from .encoder import EncoderBlend, EncoderFileError
 from .encoder import blend as blend_proba
 from .features import StanceFeaturizer
 from .metrics import f_avg, macro_f1
@@ -49,6 +50,7 @@ __all__ = [
     "encoder_record",
     "fit_document_context",
     "fit_with_context",
+    "load_encoder_oof",
     "main",
     "out_of_fold_document_proba",
     "search",
@@ -562,6 +564,67 @@ def blend_encoder(
     return blend
 
 
+def load_encoder_oof(path: str | Path, n_rows: int, corpus_sha256: str) -> np.ndarray:
+    """Out-of-fold encoder log-probabilities, checked against the corpus they came from.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file written by ``tools/check_encoder.py --gather DIR``: the row numbers, their
+        log-probabilities and the SHA-256 of the training corpus the fold encoders were
+        fine-tuned on.
+    n_rows : int
+        Sentences in the training corpus.
+    corpus_sha256 : str
+        SHA-256 of the training corpus being fitted (``data.file_sha256``).
+
+    Returns
+    -------
+    ndarray of shape (n_rows, n_classes)
+        One row per training sentence, NaN where the file has none (sentences written on
+        their own, outside any article).
+
+    Raises
+    ------
+    stancelib.encoder.EncoderFileError
+        A ``ValueError``: if the file is not such a file, or was made from another
+        version of the corpus (row numbers alone cannot tell that the sentences under
+        them changed).
+    """
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as oof:
+            rows, log_proba = oof["rows"], oof["log_proba"]
+            made_from = str(oof["train_sha256"]) if "train_sha256" in oof.files else None
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        raise EncoderFileError(
+            f"{path}: not a file of out-of-fold encoder log-probabilities ({error})"
+        ) from None
+    redo = (
+        "fine-tune the fold encoders again (tools/finetune_encoder.py --fold K) and gather "
+        "them (tools/check_encoder.py --gather DIR), or train without it (--no-encoder-oof)"
+    )
+    if made_from is None:
+        raise EncoderFileError(f"{path} does not record the corpus it was made from: {redo}")
+    if made_from != corpus_sha256:
+        raise EncoderFileError(
+            f"{path} was made from another version of the training corpus (SHA-256 "
+            f"{made_from[:12]}..., the corpus now has {corpus_sha256[:12]}...): {redo}"
+        )
+    if (
+        rows.ndim != 1
+        or log_proba.ndim != 2
+        or len(rows) != len(log_proba)
+        or len(rows) == 0
+        or rows.min() < 0
+        or rows.max() >= n_rows
+    ):
+        raise EncoderFileError(f"{path}: its rows do not fit a corpus of {n_rows} sentences")
+    full = np.full((n_rows, log_proba.shape[1]), np.nan)
+    full[rows] = log_proba
+    return full
+
+
 def blend_context(
     blend: EncoderBlend,
     texts: Sequence[str],
@@ -570,6 +633,7 @@ def blend_context(
     ngram_probas: Sequence[np.ndarray],
     path: str | Path = ENCODER_OOF,
     *,
+    corpus_sha256: str,
     alpha: float = CONTEXT_ALPHA,
     n_splits: int = 5,
 ) -> tuple[ContextModel, dict[str, Any]]:
@@ -579,17 +643,15 @@ def blend_context(
     blend's is fitted the same way on out-of-fold blends: the n-gram model's
     `ngram_probas` and the log-probabilities in `path` of encoders fine-tuned without each
     fold's articles (``tools/finetune_encoder.py --fold K``, gathered by
-    ``tools/check_encoder.py --gather DIR``), on the same folds.
+    ``tools/check_encoder.py --gather DIR``), on the same folds. The file must have been
+    made from the corpus whose SHA-256 is `corpus_sha256` (:func:`load_encoder_oof`).
 
     Returns
     -------
     (ContextModel, dict)
         The model and its record (:func:`context_cv` figures, alone and with context).
     """
-    with np.load(path, allow_pickle=False) as oof:
-        rows, log_encoder = oof["rows"], oof["log_proba"]
-    full = np.full((len(texts), log_encoder.shape[1]), np.nan)
-    full[rows] = log_encoder
+    full = load_encoder_oof(path, len(texts), corpus_sha256)
     blended = []
     for proba, idx in zip(ngram_probas, docs.values()):
         if np.isnan(full[idx]).any():
@@ -612,7 +674,7 @@ def train(
     n_jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
     encoder: str | Path | None = ENCODER_FILE,
-    encoder_oof: str | Path = ENCODER_OOF,
+    encoder_oof: str | Path | None = ENCODER_OOF,
 ) -> tuple[StanceClassifier, dict[str, Any]]:
     """Cross-validate, fit and save the default model.
 
@@ -638,10 +700,11 @@ def train(
     encoder : str or Path or None, default=ENCODER_FILE
         The encoder file to record for the blend (copied beside the model when it is
         elsewhere); None, or a default file that does not exist, records none.
-    encoder_oof : str or Path, default=ENCODER_OOF
+    encoder_oof : str or Path or None, default=ENCODER_OOF
         Out-of-fold encoder log-probabilities of the training articles, to fit the blend's
-        context model (:func:`blend_context`); without the file the blend reads sentences
-        alone.
+        context model (:func:`blend_context`); without the file (or with None) the blend
+        reads sentences alone. A file made from another version of the corpus is refused
+        (:class:`~stancelib.encoder.EncoderFileError`).
 
     Returns
     -------
@@ -701,10 +764,17 @@ def train(
         say(f"recording the encoder {encoder} for the blend")
         blend = blend_encoder(estimator, encoder)
         blend_record = None
-        if len(docs) >= 2 and Path(encoder_oof).is_file():
+        if len(docs) >= 2 and encoder_oof is not None and Path(encoder_oof).is_file():
             say(f"fitting the blend's context model on {encoder_oof}")
             blend.context, blend_record = blend_context(
-                blend, texts, y, docs, ngram_probas, encoder_oof, n_splits=n_splits
+                blend,
+                texts,
+                y,
+                docs,
+                ngram_probas,
+                encoder_oof,
+                corpus_sha256=metadata["training_data"]["sha256"],
+                n_splits=n_splits,
             )
         metadata["encoder"] = encoder_record(blend, blend_record)
         if metadata["encoder"].get("train_sha256") != metadata["training_data"]["sha256"]:
@@ -746,6 +816,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "if present)",
     )
     parser.add_argument("--no-encoder", action="store_true", help="record no encoder")
+    parser.add_argument(
+        "--no-encoder-oof",
+        action="store_true",
+        help=f"do not fit the blend's context model on {ENCODER_OOF.name} (the blend then "
+        "reads sentences alone); needed when the corpus changed after the fold encoders",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
     args = parser.parse_args(argv)
     say = lambda message: _say(message, args.quiet)  # noqa: E731
@@ -787,6 +863,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 n_jobs=args.jobs,
                 progress=say,
                 encoder=None if args.no_encoder else args.encoder,
+                encoder_oof=None if args.no_encoder_oof else ENCODER_OOF,
             )
             print(
                 f"CV macro-F1 {meta['cv']['macro_f1']:.3f} "

@@ -280,3 +280,62 @@ def test_the_blend_reads_articles_with_its_own_context_model(shipped):
     rows = stancelib.label_text(" ".join(sentences), model=shipped)
     read = shipped.predict_document([r["text"] for r in rows])
     assert [r["stance"] for r in rows] == list(read)
+
+
+def _oof_file(path, rows, sha=None, n_classes=3):
+    arrays = {"rows": np.array(rows), "log_proba": np.log(np.full((len(rows), n_classes), 1 / 3))}
+    if sha is not None:
+        arrays["train_sha256"] = np.array(sha)
+    np.savez(path, **arrays)
+    return path
+
+
+def test_out_of_fold_file_is_tied_to_the_corpus_it_was_made_from(tmp_path):
+    from stancelib.train import load_encoder_oof
+
+    good = _oof_file(tmp_path / "oof.npz", [0, 2], "a" * 64)
+    full = load_encoder_oof(good, 3, "a" * 64)
+    assert full.shape == (3, 3) and np.isnan(full[1]).all() and not np.isnan(full[[0, 2]]).any()
+    cases = [
+        (good, 3, "b" * 64, "another version of the training corpus .*--no-encoder-oof"),
+        (_oof_file(tmp_path / "old.npz", [0]), 3, "a" * 64, "does not record the corpus"),
+        (good, 2, "a" * 64, "do not fit a corpus of 2 sentences"),
+        (tmp_path / "missing.npz", 3, "a" * 64, "not a file of out-of-fold"),
+    ]
+    (tmp_path / "text.npz").write_text("rows", encoding="utf-8")
+    cases.append((tmp_path / "text.npz", 3, "a" * 64, "not a file of out-of-fold"))
+    for path, n_rows, sha, match in cases:
+        with pytest.raises(EncoderFileError, match=match):
+            load_encoder_oof(path, n_rows, sha)
+
+
+def test_the_shipped_out_of_fold_file_covers_the_shipped_corpus_articles():
+    from stancelib.data import file_sha256, training_path
+    from stancelib.train import ENCODER_OOF, documents, load_encoder_oof
+
+    full = load_encoder_oof(
+        ENCODER_OOF, len(stancelib.data.validate_training()), file_sha256(training_path())
+    )
+    rows = [i for idx in documents().values() for i in idx]
+    assert not np.isnan(full[rows]).any()
+    assert np.allclose(np.exp(full[rows]).sum(axis=1), 1, atol=1e-6)
+
+
+def test_train_refuses_out_of_fold_blends_of_another_corpus(tiny_file, tmp_path, capsys):
+    from stancelib.train import main
+
+    # Four articles of the shipped corpus: a corpus of its own, with another SHA-256.
+    rows = stancelib.data.validate_training()
+    names = list(dict.fromkeys(r["doc"] for r in rows if r.get("doc")))[:4]
+    small = tmp_path / "train.jsonl"
+    small.write_text(
+        "".join(json.dumps(r) + "\n" for r in rows if r.get("doc") in names), encoding="utf-8"
+    )
+    out = tmp_path / "m.joblib"
+    argv = ["--data", str(small), "--out", str(out), "--folds", "2", "--encoder", str(tiny_file)]
+    assert main([*argv, "--quiet"]) == 2
+    assert "made from another version of the training corpus" in capsys.readouterr().err
+    assert not out.exists()
+    assert main([*argv, "--quiet", "--no-encoder-oof"]) == 0
+    blend = load_model(out, encoder=True).encoder
+    assert blend is not None and blend.context is None

@@ -41,6 +41,7 @@ from stancelib.train import (
     SHIPPED_PARAMS,
     context_cv,
     documents,
+    load_encoder_oof,
     make_estimator,
     out_of_fold_document_proba,
     training_texts,
@@ -49,17 +50,31 @@ from stancelib.train import (
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
 
 
-def gather(folder: Path) -> None:
-    """Write the out-of-fold log-probabilities of the five fold encoders to ENCODER_OOF."""
+def gather(folder: Path, folds: int = 5) -> None:
+    """Write the out-of-fold log-probabilities of the fold encoders to ENCODER_OOF.
+
+    Every fold must have been fine-tuned on the corpus as it is now; the file records its
+    SHA-256, which ``python -m stancelib.train`` checks before fitting on it.
+    """
     texts, _ = training_texts()
+    corpus = data.file_sha256(data.training_path())
     rows = [i for idx in documents().values() for i in idx]
     log_encoder = np.full((len(texts), 3), np.nan)
-    for k in range(1, 6):
-        with np.load(folder / f"fold{k}.oof.npz") as oof:
+    for k in range(1, folds + 1):
+        path = folder / f"fold{k}.oof.npz"
+        with np.load(path, allow_pickle=False) as oof:
+            made_from = str(oof["train_sha256"]) if "train_sha256" in oof.files else None
+            if made_from != corpus:
+                raise SystemExit(f"{path} was not made from the training corpus as it is now")
             log_encoder[oof["rows"]] = oof["log_proba"]
     if np.isnan(log_encoder[rows]).any():
         raise SystemExit(f"{folder}: the folds do not cover every training article sentence")
-    np.savez(ENCODER_OOF, rows=np.array(rows), log_proba=log_encoder[rows])
+    np.savez(
+        ENCODER_OOF,
+        rows=np.array(rows),
+        log_proba=log_encoder[rows],
+        train_sha256=np.array(corpus),
+    )
     print(f"wrote {ENCODER_OOF}", file=sys.stderr)
 
 
@@ -69,9 +84,12 @@ def cross_validated() -> None:
     classes = [str(c) for c in np.unique(y)]
     corpus = np.array([np.mean(y == c) for c in classes])
     shift = prior_shift(classes, corpus, SHIPPED_PARAMS["none_prior"])
-    log_encoder = np.full((len(texts), len(classes)), np.nan)
-    with np.load(ENCODER_OOF) as oof:
-        log_encoder[oof["rows"]] = oof["log_proba"]
+    try:
+        log_encoder = load_encoder_oof(
+            ENCODER_OOF, len(texts), data.file_sha256(data.training_path())
+        )
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
     rows = [i for idx in docs.values() for i in idx]
     if np.isnan(log_encoder[rows]).any():
         raise SystemExit(f"{ENCODER_OOF}: not every training article sentence is covered")

@@ -164,7 +164,12 @@ def main(argv: list[str] | None = None) -> int:
         fitted = SentenceEncoder.from_file(out)  # as inference will see it: float16, NumPy
         log_proba = fitted.predict_log_proba([every[i]["text"] for i in held_out])
         oof = out.with_suffix(".oof.npz")
-        np.savez(oof, rows=np.array(held_out), log_proba=log_proba)
+        np.savez(
+            oof,
+            rows=np.array(held_out),
+            log_proba=log_proba,
+            train_sha256=np.array(meta["train_sha256"]),
+        )
         print(f"wrote {oof}: {len(held_out)} held-out article sentences")
     print(json.dumps({k: v for k, v in meta.items() if k != "config"}))
     return 0
