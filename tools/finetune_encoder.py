@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="train on the first N sentences (for tests)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
+        "--seed", type=int, default=SEED, help=f"seed of the head and the batch order ({SEED})"
+    )
+    parser.add_argument(
         "--fold",
         type=int,
         help="fine-tune without the training articles of this fold (1 to --folds, the "
@@ -78,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    torch.manual_seed(SEED)
+    torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
     base = _base(args.base)
@@ -142,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         "epochs": args.epochs,
         "learning_rate": LEARNING_RATE,
         "batch": BATCH,
-        "seed": SEED,
+        "seed": args.seed,
         "n_train": len(texts),
         "fold": None if args.fold is None else [args.fold, args.folds],
         "train_sha256": data.file_sha256(args.train or data.training_path()),
