@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         help="blend in the model's fine-tuned transformer (slower, see the README)",
     )
     label.add_argument("--json", action="store_true", help="print a JSON list instead of TSV")
+    label.add_argument("--quiet", action="store_true", help="no progress reports on standard error")
     return parser
 
 
@@ -100,7 +101,10 @@ def _label(args: argparse.Namespace) -> int:
     from .api import label_text, load_model
     from .data import DataFileError
     from .persistence import ModelFileError
+    from .progress import show_progress
 
+    if not args.quiet:
+        show_progress()
     try:
         text = _read_input(args.file, sys.stdin)
         model = load_model(args.model, encoder=args.encoder)

@@ -14,6 +14,7 @@ neither torch nor transformers.
 from __future__ import annotations
 
 import json
+import logging
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ import numpy as np
 
 from .data import file_sha256
 from .persistence import ModelFileError
+from .progress import Progress
 from .validation import check_texts
 
 if TYPE_CHECKING:
@@ -44,6 +46,8 @@ MAX_TOKENS = 128
 BATCH = 64
 #: A word longer than this is one [UNK], as in BERT.
 MAX_WORD_CHARS = 100
+
+_log = logging.getLogger(__name__)
 
 _META = "__meta__"
 _VOCAB = "__vocab__"
@@ -345,13 +349,16 @@ class SentenceEncoder:
         """The head's logits, one column per class in ``classes_``.
 
         Sentences are sorted by length and run in batches of :data:`BATCH`, so that
-        little time goes to padding.
+        little time goes to padding. Long work logs its progress to the
+        ``stancelib.encoder`` logger (see :func:`stancelib.progress.show_progress`).
         """
         texts = check_texts(texts)
         encoded = [self.tokenizer.encode(t) for t in texts]
         out = np.empty((len(texts), len(self.classes_)), dtype=np.float64)
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
+        progress = Progress(_log, "encoder: sentences", len(texts))
         for start in range(0, len(order), BATCH):
+            progress.update(start)
             idx = order[start : start + BATCH]
             length = max(len(encoded[i]) for i in idx)
             ids = np.full((len(idx), length), self.tokenizer.pad, dtype=np.int64)

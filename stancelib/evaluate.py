@@ -69,6 +69,7 @@ from .extract import FAMILIES
 from .labels import LABELS, STANCE_LABELS
 from .metrics import HEADLINE, bootstrap_ci, f_avg, macro_f1, stance_scores
 from .persistence import DEFAULT_MODEL, ModelFileError, versions
+from .progress import show_progress
 
 __all__ = [
     "ABLATIONS",
@@ -1109,6 +1110,9 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m stancelib.
     def say(message: str) -> None:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
+
+    if not args.quiet:
+        show_progress()  # the encoder's, with --encoder
 
     start = time.perf_counter()
     try:

@@ -339,3 +339,55 @@ def test_train_refuses_out_of_fold_blends_of_another_corpus(tiny_file, tmp_path,
     assert main([*argv, "--quiet", "--no-encoder-oof"]) == 0
     blend = load_model(out, encoder=True).encoder
     assert blend is not None and blend.context is None
+
+
+@pytest.fixture
+def no_progress_handler():
+    import logging
+
+    logger = logging.getLogger("stancelib")
+    saved = logger.handlers[:], logger.level
+    logger.handlers = [h for h in logger.handlers if not getattr(h, "_stancelib_progress", 0)]
+    yield logger
+    logger.handlers, logger.level = saved
+
+
+def test_long_encoding_reports_its_progress(tiny_file, monkeypatch, caplog):
+    import logging
+
+    from stancelib import progress
+
+    encoder = SentenceEncoder.from_file(tiny_file)
+    texts = ["troops will not be sent ."] * 200
+    with caplog.at_level(logging.INFO, logger="stancelib"):
+        encoder.predict(texts)  # quicker than EVERY_SECONDS: nothing to report
+        assert caplog.messages == []
+        monkeypatch.setattr(progress, "EVERY_SECONDS", 0.0)
+        encoder.predict(texts)
+    assert caplog.messages == [f"encoder: sentences: {n} of 200" for n in (64, 128, 192)]
+    assert {r.name for r in caplog.records} == {"stancelib.encoder"}
+
+
+def test_show_progress_writes_reports_to_standard_error_once(no_progress_handler, capsys):
+    from stancelib.progress import show_progress
+
+    handler = show_progress()
+    assert show_progress() is handler and no_progress_handler.handlers.count(handler) == 1
+    no_progress_handler.getChild("encoder").info("encoder: sentences: %s of %s", 64, 100)
+    assert capsys.readouterr().err == "encoder: sentences: 64 of 100\n"
+
+
+def test_label_script_shows_the_encoder_progress_unless_quiet(
+    no_progress_handler, monkeypatch, tmp_path, capsys
+):
+    from stancelib import cli, progress
+
+    monkeypatch.setattr(progress, "EVERY_SECONDS", 0.0)
+    article = tmp_path / "a.txt"
+    article.write_text("Paris will not send troops. " * 70, encoding="utf-8")
+    assert cli.main(["label", str(article), "--encoder", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    assert cli.main(["label", str(article), "--encoder"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "encoder: sentences: 64 of 70\n"
+    assert captured.out.count("AGAINST") == 70
