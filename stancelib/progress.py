@@ -45,13 +45,20 @@ class Progress:
             self.logger.info("%s: %s of %s", self.what, f"{done:,}", f"{self.total:,}")
 
 
-class _Stderr(logging.Handler):
-    """Writes to whatever ``sys.stderr`` is when a report comes, not when it was made."""
+class _ProgressHandler(logging.Handler):
+    """Writes each report to `stream`, or to whatever ``sys.stderr`` is when it comes (not
+    when the handler was made: a test, or an application, may swap it)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        super().__init__()
+        self.stream = stream
+        self.setFormatter(logging.Formatter("%(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
+        stream = self.stream if self.stream is not None else sys.stderr
         try:
-            sys.stderr.write(self.format(record) + "\n")
-            sys.stderr.flush()
+            stream.write(self.format(record) + "\n")
+            stream.flush()
         except Exception:
             self.handleError(record)
 
@@ -73,11 +80,9 @@ def show_progress(stream: TextIO | None = None) -> logging.Handler:
     """
     logger = logging.getLogger("stancelib")
     for handler in logger.handlers:
-        if getattr(handler, "_stancelib_progress", False):
+        if isinstance(handler, _ProgressHandler):
             return handler
-    handler = _Stderr() if stream is None else logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    handler._stancelib_progress = True  # type: ignore[attr-defined]
+    handler = _ProgressHandler(stream)
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     return handler

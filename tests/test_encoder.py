@@ -347,7 +347,9 @@ def no_progress_handler():
 
     logger = logging.getLogger("stancelib")
     saved = logger.handlers[:], logger.level
-    logger.handlers = [h for h in logger.handlers if not getattr(h, "_stancelib_progress", 0)]
+    from stancelib.progress import _ProgressHandler
+
+    logger.handlers = [h for h in logger.handlers if not isinstance(h, _ProgressHandler)]
     yield logger
     logger.handlers, logger.level = saved
 

@@ -61,12 +61,12 @@ def gather(folder: Path, folds: int = 5) -> None:
     rows = [i for idx in documents().values() for i in idx]
     log_encoder = np.full((len(texts), 3), np.nan)
     for k in range(1, folds + 1):
-        path = folder / f"fold{k}.oof.npz"
-        with np.load(path, allow_pickle=False) as oof:
-            made_from = str(oof["train_sha256"]) if "train_sha256" in oof.files else None
-            if made_from != corpus:
-                raise SystemExit(f"{path} was not made from the training corpus as it is now")
-            log_encoder[oof["rows"]] = oof["log_proba"]
+        try:
+            fold = load_encoder_oof(folder / f"fold{k}.oof.npz", len(texts), corpus)
+        except ValueError as error:
+            raise SystemExit(str(error)) from None
+        held_out = ~np.isnan(fold).any(axis=1)
+        log_encoder[held_out] = fold[held_out]
     if np.isnan(log_encoder[rows]).any():
         raise SystemExit(f"{folder}: the folds do not cover every training article sentence")
     np.savez(
