@@ -35,7 +35,9 @@ writes as is. Its shape::
      "dev": {"path", "sha256", "n_sentences", "n_docs",
              "systems": {NAME: {"macro_f1", "f_avg", "accuracy", "kappa", "per_class"}},
              "by_style": {"clean" | "scraped": {"n_sentences", "n_docs",
-                                                "systems": {NAME: {"macro_f1", "f_avg"}}}}}
+                                                "systems": {NAME: {"macro_f1", "f_avg"}}}},
+             "unquoted": {"n_sentences", "n_docs", "systems": {...}} (the articles outside
+                         data.QUOTED_IN_BRIEFS)}
             (with --dev),
      "cv": {...} (with --cv), "ablation": {...} (with --ablation)}
 
@@ -489,12 +491,10 @@ def _dev_scores(
             **{key: scored[key] for key in HEADLINE},
             "per_class": scored["per_class"],
         }
-    by_style: dict[str, dict[str, Any]] = {}
-    styles = [data.dev_style(r["doc"]) for r in rows]
-    for style in sorted(set(styles)):
-        idx = [i for i, s in enumerate(styles) if s == style]
+
+    def group(idx: list[int]) -> dict[str, Any]:
         gold = [y_true[i] for i in idx]
-        by_style[style] = {
+        return {
             "n_sentences": len(idx),
             "n_docs": len({rows[i]["doc"] for i in idx}),
             "systems": {
@@ -505,12 +505,20 @@ def _dev_scores(
                 for name, pred in predictions.items()
             },
         }
+
+    styles = [data.dev_style(r["doc"]) for r in rows]
+    by_style = {
+        style: group([i for i, s in enumerate(styles) if s == style])
+        for style in sorted(set(styles))
+    }
+    unquoted = [i for i, r in enumerate(rows) if r["doc"] not in data.QUOTED_IN_BRIEFS]
     return {
         **_file_info(path),
         "n_sentences": len(rows),
         "n_docs": len({r["doc"] for r in rows}),
         "systems": scores,
         "by_style": by_style,
+        "unquoted": group(unquoted),
     }
 
 
@@ -940,12 +948,15 @@ def format_report(report: dict[str, Any]) -> str:
                 ],
             ),
         ]
-        styles = dev.get("by_style", {})
+        styles = dict(dev.get("by_style", {}))
+        if dev.get("unquoted") and dev["unquoted"]["n_docs"] < dev["n_docs"]:
+            styles["unquoted"] = dev["unquoted"]
         if len(styles) > 1:
             out += [
                 "",
                 "  by how the articles were written (macro-F1; clean: edited prose; scraped: "
-                "as a scraper leaves a page)",
+                "as a scraper leaves a page; unquoted: the articles no corpus writer's brief "
+                "quoted from, data.QUOTED_IN_BRIEFS)",
                 _table(
                     ["system"]
                     + [

@@ -9,13 +9,11 @@ from collections import Counter
 from difflib import SequenceMatcher
 from pathlib import Path
 
-import numpy as np
 import pytest
 from rapidfuzz.distance import Indel
-from rapidfuzz.process import cdist
 
 from stancelib import data
-from stancelib.overlap import near_duplicates, shares_ngram
+from stancelib.overlap import close_pairs, near_duplicates, shares_ngram
 
 
 @pytest.fixture(scope="module")
@@ -59,16 +57,9 @@ def test_no_sentence_of_ours_shares_six_words_with_gold(corpus, gold):
 
 
 def test_no_sentence_of_ours_is_close_to_a_gold_sentence(corpus, gold):
-    train_texts = [r["text"].lower() for r in corpus]
-    gold_texts = [g["text"].lower() for g in gold]
-    # rapidfuzz's Indel similarity is 2 * LCS / total length, an upper bound of difflib's
-    # ratio() (whose matching blocks never exceed the LCS), computed in C++ for all pairs;
-    # difflib then judges the few pairs above the bound.
-    bound = cdist(train_texts, gold_texts, scorer=Indel.normalized_similarity)
+    texts = [r["text"] for r in corpus]
     offending = [
-        (train_texts[i], gold[j]["id"])
-        for i, j in zip(*np.nonzero(bound > 0.6))
-        if SequenceMatcher(None, train_texts[i], gold_texts[j]).ratio() > 0.6
+        (texts[i], gold[j]["id"]) for i, j in close_pairs(texts, [g["text"] for g in gold])
     ]
     assert offending == []
 
@@ -76,6 +67,18 @@ def test_no_sentence_of_ours_is_close_to_a_gold_sentence(corpus, gold):
 def test_similarity_bound_holds():
     a, b = "no plans to send troops there", "there are no plans to send any troops"
     assert SequenceMatcher(None, a, b).ratio() <= Indel.normalized_similarity(a, b)
+
+
+def test_close_pairs_finds_what_difflib_alone_finds():
+    texts = ["No plans to send troops there.", "Prices rose.", "Troops?"]
+    others = ["there are no plans to send any troops", "Rain in Kyiv.", "troops"]
+    slow = [
+        (i, j)
+        for i, a in enumerate(texts)
+        for j, b in enumerate(others)
+        if SequenceMatcher(None, a.lower(), b.lower()).ratio() > 0.6
+    ]
+    assert close_pairs(texts, others) == slow == [(0, 0), (2, 2)]
 
 
 def test_near_duplicates_finds_only_close_pairs():
@@ -162,9 +165,16 @@ def test_every_lexicon_entry_that_fires_on_the_gold_is_backed_by_the_corpus(trai
     assert unbacked == set()
 
 
+def _check_part(tmp_path, rows):
+    """Run tools/check_part.py on `rows` written as a part file."""
+    part = tmp_path / "part.jsonl"
+    part.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    tool = Path(__file__).resolve().parents[1] / "tools" / "check_part.py"
+    return subprocess.run([sys.executable, str(tool), str(part)], capture_output=True, text=True)
+
+
 def test_check_part_flags_a_gold_copy_without_printing_it(tmp_path, gold):
     copied = gold[31]["text"]
-    part = tmp_path / "part.jsonl"
     rows = [
         {"text": copied, "stance": "AGAINST", "holder": "NATO", "source_kind": "direct_quote"},
         {
@@ -174,9 +184,7 @@ def test_check_part_flags_a_gold_copy_without_printing_it(tmp_path, gold):
             "source_kind": "reported_speech",
         },
     ]
-    part.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    tool = Path(__file__).resolve().parents[1] / "tools" / "check_part.py"
-    done = subprocess.run([sys.executable, str(tool), str(part)], capture_output=True, text=True)
+    done = _check_part(tmp_path, rows)
     assert done.returncode == 1
     assert "line 1: shares six consecutive words with a gold sentence" in done.stdout
     assert "line 2" not in done.stdout
@@ -196,13 +204,27 @@ def test_check_part_flags_an_exact_copy_of_a_corpus_line(tmp_path, train):
             "source_kind": "reported_speech",
         },
     ]
-    part = tmp_path / "part.jsonl"
-    part.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    tool = Path(__file__).resolve().parents[1] / "tools" / "check_part.py"
-    done = subprocess.run([sys.executable, str(tool), str(part)], capture_output=True, text=True)
+    done = _check_part(tmp_path, rows)
     assert done.returncode == 1
     assert f"line 1: near duplicate of corpus sentence {widget['text']!r}" in done.stdout
     assert "line 2" not in done.stdout and "not corpus fields" not in done.stdout
+
+
+def test_check_part_flags_a_training_sentence_close_to_a_dev_sentence(tmp_path, dev):
+    near = dev[40]
+    rows = [
+        {
+            "doc": "new01",
+            "text": near["text"].upper(),
+            "stance": near["stance"],
+            "holder": near["holder"],
+            "source_kind": near["source_kind"],
+        }
+    ]
+    done = _check_part(tmp_path, rows)
+    assert done.returncode == 1
+    assert f"line 1: too close to a sentence of development article {near['doc']}" in done.stdout
+    assert near["text"] not in done.stdout
 
 
 def test_segment_article_cuts_a_page_into_the_units_label_text_sees(tmp_path):

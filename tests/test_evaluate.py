@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from stancelib import cli
+from stancelib import cli, data
 from stancelib.classifier import StanceClassifier
 from stancelib.evaluate import (
     ABLATIONS,
@@ -270,11 +270,17 @@ def test_dev_figures_are_split_by_how_the_articles_were_written(files, tmp_path)
     assert set(styles["clean"]["systems"]) == set(dev["systems"])
     text = format_report({**evaluate(**kwargs, baselines=False), "dev": dev})
     assert f"clean ({n_clean} in 1)" in text and "scraped (" in text
+    # devA01 is one of the articles a corpus writer's brief quoted from: the figures
+    # without the quoted articles are dev01's alone.
+    assert "devA01" in data.QUOTED_IN_BRIEFS and "dev01" not in data.QUOTED_IN_BRIEFS
+    assert dev["unquoted"] == styles["clean"]
+    assert f"unquoted ({n_clean} in 1)" in text
     # One style only: its figures are the whole file's, and no split is printed.
     whole = evaluate(**kwargs, dev=files["dev"])["dev"]
     assert list(whole["by_style"]) == ["clean"]
     for name, figures in whole["systems"].items():
         assert whole["by_style"]["clean"]["systems"][name]["macro_f1"] == figures["macro_f1"]
+    assert whole["unquoted"] == whole["by_style"]["clean"]
     assert "by how the articles were written" not in format_report(
         {**evaluate(**kwargs, baselines=False), "dev": whole}
     )

@@ -3,7 +3,9 @@
 Runs the corpus tests' checks on the part alone, so that an annotator can fix a sentence
 before the merge: the schema and labels, no six-word sequence shared with a gold sentence,
 no ``difflib`` ratio above 0.6 to one, no word-set Jaccard above 0.8 to another sentence of
-the part or of the corpus. It never prints a gold sentence, so that an annotator who has
+the part or of the corpus, and, for a training part, no ``difflib`` ratio above 0.6 to a
+sentence of the development articles (so that the development figures do not reward
+memory). It never prints a gold sentence, so that an annotator who has
 not read the article can use it without reading it.
 
 Run: python tools/check_part.py PART.jsonl          (a part of the training corpus)
@@ -14,11 +16,10 @@ from __future__ import annotations
 
 import json
 import sys
-from difflib import SequenceMatcher
 from pathlib import Path
 
 from stancelib import data
-from stancelib.overlap import near_duplicates, shares_ngram
+from stancelib.overlap import close_pairs, near_duplicates, shares_ngram
 
 FIELDS = {"text", "stance", "holder", "source_kind"}
 DEV_FIELDS = FIELDS | {"doc"}
@@ -38,11 +39,21 @@ def main(path: str, dev: bool = False) -> int:
     gold = [g["text"] for g in data.validate_gold()]
     texts = [row["text"] for row in part]
     copied = set(shares_ngram(texts, gold, n=6))
-    for i, text in enumerate(texts):
+    close = {i for i, _ in close_pairs(texts, gold)}
+    for i in range(len(texts)):
         if i in copied:
             problems.append(f"line {i + 1}: shares six consecutive words with a gold sentence")
-        if any(SequenceMatcher(None, text.lower(), g.lower()).ratio() > 0.6 for g in gold):
+        if i in close:
             problems.append(f"line {i + 1}: too close to a gold sentence (difflib ratio > 0.6)")
+    if not dev:
+        # A training sentence this close to a development sentence would let the
+        # development figures reward memory; only the article's name is printed.
+        dev_rows = data.validate_dev()
+        for i, j in close_pairs(texts, [r["text"] for r in dev_rows]):
+            problems.append(
+                f"line {i + 1}: too close to a sentence of development article "
+                f"{dev_rows[j]['doc']} (difflib ratio > 0.6)"
+            )
     rows = list(data.validate_training())
     if dev:
         rows += list(data.validate_dev())
