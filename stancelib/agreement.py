@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from . import data
 from .labels import LABELS
@@ -93,15 +94,16 @@ def agreement(first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]])
     }
 
 
-def format_agreement(
-    result: dict[str, Any], first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]]
-) -> str:
-    """The report that ``python -m stancelib.agreement`` prints."""
+def format_agreement(result: dict[str, Any]) -> str:
+    """The report that ``python -m stancelib.agreement`` prints for :func:`agreement`."""
     stance = result["stance"]
+    matrix = np.asarray(stance["confusion_matrix"])
     lines = [f"sentences: {result['n_sentences']}"]
-    for name, rows in (("first", first), ("second", second)):
-        counts = Counter(r["stance"] for r in rows)
-        lines.append(f"{name:>7} annotation: " + "  ".join(f"{k} {counts[k]}" for k in LABELS))
+    # Each annotation's label counts are the confusion matrix's row and column sums.
+    for name, counts in (("first", matrix.sum(axis=1)), ("second", matrix.sum(axis=0))):
+        lines.append(
+            f"{name:>7} annotation: " + "  ".join(f"{k} {n}" for k, n in zip(LABELS, counts))
+        )
     lines.append(
         f"stance: kappa {stance['kappa']:.3f}  agreement {stance['accuracy']:.3f}  "
         f"macro-F1 {stance['macro_f1']:.3f}  F_avg {stance['f_avg']:.3f} (second against first)"
@@ -147,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (data.DataFileError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(format_agreement(result, first, second))
+    print(format_agreement(result))
     return 0
 
 
