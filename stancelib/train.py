@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from .encoder import EncoderBlend, EncoderFileError
 from .encoder import blend as blend_proba
 from .features import StanceFeaturizer
 from .metrics import f_avg, macro_f1
+from .oof import digest, read_oof, write_oof
 from .persistence import DEFAULT_MODEL, ModelFileError, place_encoder, save_model
 
 __all__ = [
@@ -45,13 +45,16 @@ __all__ = [
     "blend_context",
     "blend_encoder",
     "context_cv",
+    "context_from_probas",
     "cross_validate",
     "documents",
     "encoder_record",
     "fit_document_context",
     "fit_with_context",
     "load_encoder_oof",
+    "load_ngram_oof",
     "main",
+    "oof_path",
     "out_of_fold_document_proba",
     "search",
     "selection_cv",
@@ -223,6 +226,21 @@ def _article_folds(
     return folds
 
 
+def _oof_arrays(texts, docs, probas, n_splits, corpus_sha256) -> dict[str, np.ndarray]:
+    """What :func:`oof_path`'s file holds: each article row, its out-of-fold
+    probabilities and its fold, and the corpus's SHA-256."""
+    fold_of = np.empty(len(docs), dtype=np.int64)
+    for k, (held_out, _) in enumerate(_article_folds(docs, n_splits, len(texts))):
+        fold_of[held_out] = k
+    idx = list(docs.values())
+    return {
+        "rows": np.concatenate([np.asarray(i, dtype=np.int64) for i in idx]),
+        "proba": np.vstack(probas),
+        "fold": np.concatenate([np.full(len(i), fold_of[d]) for d, i in enumerate(idx)]),
+        "train_sha256": np.array(corpus_sha256),
+    }
+
+
 def _fit(estimator, texts, y):
     return clone(estimator).fit(texts, y)
 
@@ -296,7 +314,7 @@ def fit_document_context(
     probas = out_of_fold_document_proba(
         estimator, texts, y, docs, n_splits=n_splits, n_jobs=n_jobs, progress=progress
     )
-    return _context_from_probas(texts, y, docs, probas, alpha, n_splits)
+    return context_from_probas(texts, y, docs, probas, alpha, n_splits)
 
 
 def fit_with_context(
@@ -327,13 +345,26 @@ def fit_with_context(
     fitted, probas = _fit_in_one_pool(
         estimator, texts, y, docs, n_splits, n_jobs, progress, full=True
     )
-    fitted.model_.context, record = _context_from_probas(texts, y, docs, probas, alpha, n_splits)
+    fitted.model_.context, record = context_from_probas(texts, y, docs, probas, alpha, n_splits)
     if return_probas:
         return fitted, record, probas
     return fitted, record
 
 
-def _context_from_probas(texts, y, docs, probas, alpha, n_splits):
+def context_from_probas(
+    texts: Sequence[str],
+    y: Sequence[str],
+    docs: dict[str, list[int]],
+    probas: Sequence[np.ndarray],
+    alpha: float = CONTEXT_ALPHA,
+    n_splits: int = 5,
+) -> tuple[ContextModel, dict[str, Any]]:
+    """The context model and its record, fitted on out-of-fold probabilities already made.
+
+    What :func:`fit_document_context` does after refitting the folds: `probas` holds one
+    array per article of `docs`, in its order (:func:`out_of_fold_document_proba`, or the
+    rows of :func:`load_ngram_oof`).
+    """
     y = np.asarray(y, dtype=object)
     sentences = [[texts[i] for i in idx] for idx in docs.values()]
     labels = [list(y[idx]) for idx in docs.values()]
@@ -591,38 +622,67 @@ def load_encoder_oof(path: str | Path, n_rows: int, corpus_sha256: str) -> np.nd
         version of the corpus (row numbers alone cannot tell that the sentences under
         them changed).
     """
-    path = Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as oof:
-            rows, log_proba = oof["rows"], oof["log_proba"]
-            made_from = str(oof["train_sha256"]) if "train_sha256" in oof.files else None
-    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as error:
-        raise EncoderFileError(
-            f"{path}: not a file of out-of-fold encoder log-probabilities ({error})"
-        ) from None
     redo = (
         "fine-tune the fold encoders again (tools/finetune_encoder.py --fold K) and gather "
         "them (tools/check_encoder.py --gather DIR), or train without it (--no-encoder-oof)"
     )
-    if made_from is None:
-        raise EncoderFileError(f"{path} does not record the corpus it was made from: {redo}")
-    if made_from != corpus_sha256:
-        raise EncoderFileError(
-            f"{path} was made from another version of the training corpus (SHA-256 "
-            f"{made_from[:12]}..., the corpus now has {corpus_sha256[:12]}...): {redo}"
-        )
-    if (
-        rows.ndim != 1
-        or log_proba.ndim != 2
-        or len(rows) != len(log_proba)
-        or len(rows) == 0
-        or rows.min() < 0
-        or rows.max() >= n_rows
-    ):
-        raise EncoderFileError(f"{path}: its rows do not fit a corpus of {n_rows} sentences")
-    full = np.full((n_rows, log_proba.shape[1]), np.nan)
-    full[rows] = log_proba
-    return full
+    what = "out-of-fold encoder log-probabilities"
+    found = read_oof(
+        path, n_rows, corpus_sha256, key="log_proba", what=what, redo=redo, error=EncoderFileError
+    )
+    return found["log_proba"]
+
+
+def oof_path(model_path: str | Path) -> Path:
+    """Where training writes a model's out-of-fold probabilities: ``<name>_oof.npz``."""
+    model_path = Path(model_path)
+    return model_path.with_name(f"{model_path.stem}_oof.npz")
+
+
+def load_ngram_oof(
+    path: str | Path, n_rows: int, corpus_sha256: str, *, expected_digest: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The n-gram model's out-of-fold probabilities that its context model was fitted on.
+
+    ``python -m stancelib.train`` writes them beside the model (:func:`oof_path`) and
+    records their digest in its metadata (``context_oof``).
+
+    Parameters
+    ----------
+    path : str or Path
+    n_rows : int
+        Sentences in the training corpus.
+    corpus_sha256 : str
+        SHA-256 of the training corpus (``data.file_sha256``).
+    expected_digest : str, optional
+        The digest recorded with the model (``metadata["context_oof"]["digest"]``).
+
+    Returns
+    -------
+    proba : ndarray of shape (n_rows, n_classes)
+        NaN for the sentences written on their own, outside any article.
+    fold : ndarray of int, shape (n_rows,)
+        The article fold (from 0) whose model gave each row, -1 outside the articles.
+
+    Raises
+    ------
+    stancelib.ModelFileError
+        A ``ValueError``: the file is missing or is not such a file, or was made from
+        another corpus or for another model.
+    """
+    found = read_oof(
+        path,
+        n_rows,
+        corpus_sha256,
+        key="proba",
+        what="out-of-fold n-gram probabilities",
+        redo="rebuild the model with python -m stancelib.train",
+        error=ModelFileError,
+        expected_digest=expected_digest,
+    )
+    if "fold" not in found:
+        raise ModelFileError(f"{path}: the file does not record the fold of each row")
+    return found["proba"], found["fold"]
 
 
 def blend_context(
@@ -657,7 +717,7 @@ def blend_context(
         if np.isnan(full[idx]).any():
             raise ValueError(f"{path}: no out-of-fold encoder probabilities for some articles")
         blended.append(blend_proba(proba, full[idx], blend.weight, blend.shift))
-    return _context_from_probas(texts, y, docs, blended, alpha, n_splits)
+    return context_from_probas(texts, y, docs, blended, alpha, n_splits)
 
 
 def encoder_record(blend: EncoderBlend, context_record: dict[str, Any] | None) -> dict[str, Any]:
@@ -746,10 +806,14 @@ def train(
     else:
         say(f"fitting on all {len(texts)} sentences")
         estimator.fit(texts, y)
+    corpus_sha256 = data.file_sha256(path)
+    oof_arrays = None
+    if ngram_probas is not None:
+        oof_arrays = _oof_arrays(texts, docs, ngram_probas, n_splits, corpus_sha256)
     metadata = {
         "training_data": {
             "file": path.name,
-            "sha256": data.file_sha256(path),
+            "sha256": corpus_sha256,
             "n_sentences": len(texts),
         },
         "params": {k: v for k, v in estimator.get_params(deep=False).items() if k != "featurizer"},
@@ -758,8 +822,12 @@ def train(
         "article_cv": article_cv,
         "temperature": estimator.temperature_,
         "context": context_record,
+        "context_oof": None,
         "encoder": None,
     }
+    model_path = Path(out or DEFAULT_MODEL)
+    if oof_arrays is not None:
+        metadata["context_oof"] = {"file": oof_path(model_path).name, "digest": digest(oof_arrays)}
     if encoder is not None and (Path(encoder).is_file() or Path(encoder) != ENCODER_FILE):
         say(f"recording the encoder {encoder} for the blend")
         blend = blend_encoder(estimator, encoder)
@@ -779,10 +847,14 @@ def train(
         metadata["encoder"] = encoder_record(blend, blend_record)
         if metadata["encoder"].get("train_sha256") != metadata["training_data"]["sha256"]:
             say("warning: the encoder was fine-tuned on another version of the corpus")
-    side = save_model(estimator.model_, out or DEFAULT_MODEL, metadata)
+    side = save_model(estimator.model_, model_path, metadata)
     if metadata["encoder"] is not None:
-        place_encoder(blend, Path(out or DEFAULT_MODEL).parent)
-    say(f"wrote {out or DEFAULT_MODEL} and {side}")
+        place_encoder(blend, model_path.parent)
+    written = [str(model_path), str(side)]
+    if oof_arrays is not None:
+        write_oof(oof_path(model_path), oof_arrays)
+        written.append(str(oof_path(model_path)))
+    say(f"wrote {', '.join(written[:-1])} and {written[-1]}")
     return estimator, metadata
 
 

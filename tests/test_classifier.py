@@ -15,9 +15,11 @@ from stancelib.persistence import DEFAULT_MODEL, read_metadata
 from stancelib.train import (
     blend_context,
     blend_encoder,
+    context_from_probas,
     documents,
     encoder_record,
-    fit_with_context,
+    load_ngram_oof,
+    oof_path,
     training_texts,
 )
 
@@ -133,18 +135,46 @@ def test_shipped_model_loads_and_labels():
 
 
 def test_retraining_reproduces_the_shipped_model():
+    from joblib import Parallel, delayed
+
+    from stancelib.data import file_sha256, training_path
+    from stancelib.train import _article_folds, _fit, _fit_and_predict
+
     meta = read_metadata(DEFAULT_MODEL)
     texts, y = training_texts()
-    from stancelib.data import file_sha256, training_path
-
-    assert meta["training_data"]["sha256"] == file_sha256(training_path())
+    docs = documents()
+    corpus = file_sha256(training_path())
+    assert meta["training_data"]["sha256"] == corpus
     featurizer = StanceFeaturizer(**meta["featurizer_params"])
     estimator = StanceClassifier(featurizer=featurizer, **meta["params"])
-    # The full fit and the context model's five article folds, as train() fits them: in
-    # one pool (here of two workers; the models do not depend on it).
-    clf, record, probas = fit_with_context(
-        estimator, texts, y, documents(), n_jobs=2, return_probas=True
+    # train() fits the model on every sentence and one model per fold of the articles for
+    # the context model, whose out-of-fold probabilities it records beside the model. All
+    # six fits would take two minutes here: the full fit and the first fold are refitted
+    # (side by side, as train() runs them), the first fold's probabilities must be those
+    # recorded, and the context models are refitted on the recorded probabilities.
+    recorded, fold = load_ngram_oof(
+        oof_path(DEFAULT_MODEL), len(texts), corpus, expected_digest=meta["context_oof"]["digest"]
     )
+    folds = _article_folds(docs, meta["article_cv"]["n_splits"], len(texts))
+    names = list(docs)
+    for k, (held_out, _) in enumerate(folds):
+        assert all((fold[docs[names[d]]] == k).all() for d in held_out)
+    held_out, train_rows = folds[0]
+    clf, first_fold = Parallel(n_jobs=2)(
+        [
+            delayed(_fit)(estimator, texts, y),
+            delayed(_fit_and_predict)(
+                estimator,
+                [texts[i] for i in train_rows],
+                y[train_rows],
+                [[texts[i] for i in docs[names[d]]] for d in held_out],
+            ),
+        ]
+    )
+    for d, proba in zip(held_out, first_fold):
+        assert np.allclose(proba, recorded[docs[names[d]]], rtol=0, atol=1e-9)
+    probas = [recorded[idx] for idx in docs.values()]
+    clf.model_.context, record = context_from_probas(texts, y, docs, probas)
     shipped = stancelib.load_model()
     probe = texts[::7] + [r["text"] for r in stancelib.data.validate_gold()]
     ngrams = shipped.ngram_proba(probe)
@@ -159,7 +189,7 @@ def test_retraining_reproduces_the_shipped_model():
     # model fitted on out-of-fold blends, and blends the same way.
     blend = blend_encoder(clf)
     blend.context, blend_record = blend_context(
-        blend, texts, y, documents(), probas, corpus_sha256=meta["training_data"]["sha256"]
+        blend, texts, y, docs, probas, corpus_sha256=meta["training_data"]["sha256"]
     )
     record, recorded = encoder_record(blend, blend_record), meta["encoder"]
     # Floating point sums differ in the last bits between CPUs (SIMD widths), so the

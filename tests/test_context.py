@@ -145,3 +145,62 @@ def test_out_of_fold_probabilities_do_not_depend_on_n_jobs():
     two = out_of_fold_document_proba(small, texts, y, docs, n_splits=3, n_jobs=2)
     assert len(one) == len(docs) and all(np.array_equal(a, b) for a, b in zip(one, two))
     assert [len(p) for p in one] == [len(idx) for idx in docs.values()]
+
+
+def test_training_records_the_out_of_fold_probabilities_of_its_context_model(tmp_path):
+    from stancelib import ModelFileError, StanceClassifier, StanceFeaturizer
+    from stancelib.persistence import read_metadata
+    from stancelib.train import (
+        context_from_probas,
+        documents,
+        load_ngram_oof,
+        oof_path,
+        out_of_fold_document_proba,
+        train,
+        training_texts,
+    )
+
+    rows = stancelib.data.validate_training()
+    names = list(dict.fromkeys(r["doc"] for r in rows if r.get("doc")))[:4]
+    corpus = tmp_path / "train.jsonl"
+    lines = stancelib.data.training_path().read_text(encoding="utf-8").splitlines()
+    # Four articles and every twentieth sentence written on its own.
+    alone = [i for i, r in enumerate(rows) if r.get("doc") is None][::20]
+    kept = sorted(alone + [i for i, r in enumerate(rows) if r.get("doc") in names])
+    corpus.write_text("".join(lines[i] + "\n" for i in kept), encoding="utf-8")
+    out = tmp_path / "m.joblib"
+    fitted, meta = train(corpus, out, n_splits=2, encoder=None)
+    assert oof_path(out) == tmp_path / "m_oof.npz"
+    assert meta["context_oof"]["file"] == "m_oof.npz"
+    assert read_metadata(out)["context_oof"] == meta["context_oof"]
+    texts, y = training_texts(corpus)
+    docs = documents(corpus)
+    sha = stancelib.data.file_sha256(corpus)
+    proba, fold = load_ngram_oof(
+        oof_path(out), len(texts), sha, expected_digest=meta["context_oof"]["digest"]
+    )
+    estimator = StanceClassifier(
+        featurizer=StanceFeaturizer(**meta["featurizer_params"]), **meta["params"]
+    )
+    expected = out_of_fold_document_proba(estimator, texts, y, docs, n_splits=2)
+    outside = np.ones(len(texts), dtype=bool)
+    for idx, p in zip(docs.values(), expected):
+        assert np.array_equal(proba[idx], p)
+        assert len(set(fold[idx])) == 1 and fold[idx][0] in (0, 1)
+        outside[idx] = False
+    assert np.isnan(proba[outside]).all() and (fold[outside] == -1).all()
+    assert set(fold[~outside]) == {0, 1}
+    context, record = context_from_probas(texts, y, docs, expected, n_splits=2)
+    assert np.array_equal(context.coef, fitted.model_.context.coef)
+    assert record == meta["context"]
+    # A file of another corpus, or not the one recorded with the model, is refused.
+    with pytest.raises(ModelFileError, match="another version of the training corpus"):
+        load_ngram_oof(oof_path(out), len(texts), "0" * 64)
+    other = tmp_path / "other.joblib"
+    train(corpus, other, n_splits=3, encoder=None)
+    with pytest.raises(ModelFileError, match="not the file recorded with the model"):
+        load_ngram_oof(
+            oof_path(other), len(texts), sha, expected_digest=meta["context_oof"]["digest"]
+        )
+    with pytest.raises(ModelFileError, match="not a file of out-of-fold n-gram"):
+        load_ngram_oof(tmp_path / "missing.npz", len(texts), sha)

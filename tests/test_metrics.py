@@ -125,3 +125,39 @@ def test_wider_level_gives_a_wider_interval():
     narrow = bootstrap_ci(gold, pred, n_resamples=100, level=0.5, seed=0)["macro_f1"]
     wide = bootstrap_ci(gold, pred, n_resamples=100, level=0.95, seed=0)["macro_f1"]
     assert wide["low"] <= narrow["low"] <= narrow["high"] <= wide["high"]
+
+
+def _resampled_with_f1_score(gold, pred, n_resamples, seed):
+    """The bootstrap as first written: one f1_score call per resample."""
+    gold, pred = np.asarray(gold, dtype=object), np.asarray(pred, dtype=object)
+    rng = np.random.default_rng(seed)
+    out = {"macro_f1": [], "f_avg": []}
+    for _ in range(n_resamples):
+        idx = rng.integers(0, len(gold), len(gold))
+        out["macro_f1"].append(macro_f1(gold[idx], pred[idx]))
+        out["f_avg"].append(f_avg(gold[idx], pred[idx]))
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 7, 60])
+def test_bootstrap_from_confusion_counts_matches_f1_score_on_each_resample(n):
+    # Small samples often lack a class, where F1's zero-division rule decides.
+    rng = np.random.default_rng(n)
+    gold = list(rng.choice(LABELS, n, p=[0.2, 0.2, 0.6]))
+    pred = [g if rng.random() < 0.6 else LABELS[rng.integers(0, 3)] for g in gold]
+    expected = _resampled_with_f1_score(gold, pred, 120, seed=3)
+    for level in (0.5, 0.95):
+        ci = bootstrap_ci(gold, pred, n_resamples=120, level=level, seed=3)
+        tail = (1 - level) / 2 * 100
+        for name, values in expected.items():
+            assert ci[name]["low"] == float(np.percentile(values, tail))
+            assert ci[name]["high"] == float(np.percentile(values, 100 - tail))
+
+
+def test_bootstrap_refuses_mismatched_empty_or_unknown_labels():
+    with pytest.raises(ValueError, match="2 gold labels but 1 predictions"):
+        bootstrap_ci(["FAVOR", "NONE"], ["NONE"])
+    with pytest.raises(ValueError, match="no predictions"):
+        bootstrap_ci([], [])
+    with pytest.raises(ValueError, match="unknown labels \\['favour'\\]"):
+        bootstrap_ci(["FAVOR"], ["favour"])

@@ -21,6 +21,7 @@ Usage::
 
     python tools/update_readme.py                  # every block (about 10 minutes)
     python tools/update_readme.py --only evaluate  # blocks whose command contains "evaluate"
+    python tools/update_readme.py --exact --only "python -m stancelib.evaluate --dev"
     python tools/update_readme.py --list           # the commands, without running them
 """
 
@@ -105,7 +106,15 @@ def headline_table() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", metavar="TEXT", help="only the blocks whose command has TEXT")
+    parser.add_argument(
+        "--only",
+        metavar="TEXT",
+        action="append",
+        help="only the blocks whose command has TEXT (repeatable: any of them)",
+    )
+    parser.add_argument(
+        "--exact", action="store_true", help="with --only: the command must be TEXT itself"
+    )
     parser.add_argument("--list", action="store_true", help="list the commands and stop")
     args = parser.parse_args(argv)
 
@@ -114,15 +123,22 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(blocks(text)))
         return 0
 
+    def wanted(command: str) -> bool:
+        if not args.only:
+            return True
+        if args.exact:
+            return command in args.only
+        return any(text in command for text in args.only)
+
     def replace(match: re.Match) -> str:
         command = match.group("command")
-        if args.only and args.only not in command:
+        if not wanted(command):
             return match.group(0)
         body = run(command, match.group("start"), match.group("until"))
         return match.group(1) + body + match.group("close")
 
     text = BLOCK.sub(replace, text)
-    if not args.only or args.only in "python -m stancelib.evaluate":
+    if wanted("python -m stancelib.evaluate"):
         print("running: the headline table", file=sys.stderr, flush=True)
         text = TABLE.sub(lambda m: m.group(1) + headline_table() + m.group(3), text)
     README.write_text(text, encoding="utf-8")
