@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         base, new = (statistics.median(t) for t in times.values())
         for name, t in times.items():
             ratio = f"{base / new:6.1f}" if name == "confusion counts" else ""
-            print(f"{n:9d}  {name:22s} {statistics.median(t) * 1000:7.1f}ms  {ratio}")
+            print(f"{n:9d}  {name:22s} {statistics.median(t) * 1000:7.1f}ms  {ratio}".rstrip())
     print(f"identical intervals: {'yes' if same else 'NO'}")
     print(f"{args.repeat} runs each, 1000 resamples; {os.cpu_count()} CPUs")
     return 0 if same else 1
