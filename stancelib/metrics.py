@@ -4,10 +4,12 @@ thousand resamples from their confusion counts in NumPy, by the same definitions
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import (
     accuracy_score,
     cohen_kappa_score,
@@ -61,7 +63,11 @@ def stance_scores(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any
     precision, recall, f1, support = precision_recall_fscore_support(
         y_true, y_pred, labels=list(LABELS), zero_division=0
     )
-    kappa = cohen_kappa_score(y_true, y_pred, labels=list(LABELS))
+    with warnings.catch_warnings():
+        # Kappa is 0/0 when gold and predictions use one and the same label; that case is
+        # reported as 0 below, so scikit-learn's warning about it would only be noise.
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        kappa = cohen_kappa_score(y_true, y_pred, labels=list(LABELS))
     return {
         "macro_f1": macro_f1(y_true, y_pred),
         "f_avg": f_avg(y_true, y_pred),

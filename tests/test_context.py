@@ -156,6 +156,7 @@ def test_training_records_the_out_of_fold_probabilities_of_its_context_model(tmp
         load_ngram_oof,
         oof_path,
         out_of_fold_document_proba,
+        recorded_document_proba,
         train,
         training_texts,
     )
@@ -193,6 +194,13 @@ def test_training_records_the_out_of_fold_probabilities_of_its_context_model(tmp
     context, record = context_from_probas(texts, y, docs, expected, n_splits=2)
     assert np.array_equal(context.coef, fitted.model_.context.coef)
     assert record == meta["context"]
+    # The check tools read them back per article instead of refitting.
+    params = {**meta["params"], "featurizer__min_df": meta["featurizer_params"]["min_df"]}
+    recorded = recorded_document_proba(out, params, corpus)
+    assert len(recorded) == len(expected)
+    assert all(np.array_equal(a, b) for a, b in zip(recorded, expected))
+    with pytest.raises(ModelFileError, match=r"other parameters than expected \(C\)"):
+        recorded_document_proba(out, {**params, "C": params["C"] * 2}, corpus)
     # A file of another corpus, or not the one recorded with the model, is refused.
     with pytest.raises(ModelFileError, match="another version of the training corpus"):
         load_ngram_oof(oof_path(out), len(texts), "0" * 64)

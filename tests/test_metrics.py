@@ -68,8 +68,9 @@ def test_a_class_absent_everywhere_scores_zero():
     assert f_avg(gold, pred) == pytest.approx(1 / 2)
 
 
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.UndefinedMetricWarning")
+@pytest.mark.filterwarnings("error::sklearn.exceptions.UndefinedMetricWarning")
 def test_kappa_is_zero_not_nan_when_undefined():
+    # Reported as 0, silently: the warning scikit-learn gives would be an error here.
     scores = stance_scores(["NONE", "NONE"], ["NONE", "NONE"])
     assert scores["kappa"] == 0.0
     assert scores["accuracy"] == 1.0

@@ -15,10 +15,11 @@ instead, the development articles not read: ``stancelib/models/encoder_oof.npz``
 the log-probabilities of encoders fine-tuned without each fold's articles
 (``tools/finetune_encoder.py --fold K --out DIR/foldK.npz``, about 12 minutes each on two
 cores, gathered by ``--gather DIR``), the n-gram model's out-of-fold probabilities come from
-the same folds, and the context model is cross-validated on each blend as
-``python tools/check_context.py`` does.
+the same folds (recorded beside the shipped model by ``python -m stancelib.train``;
+``--refit`` fits them again, about two minutes), and the context model is cross-validated
+on each blend as ``python tools/check_context.py`` does.
 
-Run: python tools/check_encoder.py [--encoder FILE] [--cv] [--gather DIR]
+Run: python tools/check_encoder.py [--encoder FILE] [--cv [--refit]] [--gather DIR]
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from stancelib.train import (
     load_encoder_oof,
     make_estimator,
     out_of_fold_document_proba,
+    recorded_document_proba,
     training_texts,
 )
 
@@ -78,7 +80,7 @@ def gather(folder: Path, folds: int = 5) -> None:
     print(f"wrote {ENCODER_OOF}", file=sys.stderr)
 
 
-def cross_validated() -> None:
+def cross_validated(refit: bool = False) -> None:
     texts, y = training_texts()
     docs = documents()
     classes = [str(c) for c in np.unique(y)]
@@ -93,7 +95,14 @@ def cross_validated() -> None:
     rows = [i for idx in docs.values() for i in idx]
     if np.isnan(log_encoder[rows]).any():
         raise SystemExit(f"{ENCODER_OOF}: not every training article sentence is covered")
-    ngram = out_of_fold_document_proba(make_estimator(SHIPPED_PARAMS), texts, y, docs, n_jobs=2)
+    ngram = None
+    if not refit:
+        try:
+            ngram = recorded_document_proba(params=SHIPPED_PARAMS)
+        except ValueError as error:
+            print(f"{error}; fitting them again", file=sys.stderr)
+    if ngram is None:
+        ngram = out_of_fold_document_proba(make_estimator(SHIPPED_PARAMS), texts, y, docs, n_jobs=2)
     sentences = [[texts[i] for i in idx] for idx in docs.values()]
     labels = [list(y[idx]) for idx in docs.values()]
     print(
@@ -126,11 +135,17 @@ def main(argv: list[str] | None = None) -> None:
         help=f"first gather DIR/fold{{1..5}}.oof.npz into {ENCODER_OOF.name} (which python "
         "-m stancelib.train fits the blend's context model on)",
     )
+    parser.add_argument(
+        "--refit",
+        action="store_true",
+        help="with --cv: fit the n-gram model on each fold again instead of reading the "
+        "probabilities recorded beside the shipped model",
+    )
     args = parser.parse_args(argv)
     if args.gather is not None:
         gather(args.gather)
     if args.cv or args.gather is not None:
-        return cross_validated()
+        return cross_validated(args.refit)
     model = stancelib.load_model()
     classes = [str(c) for c in model.classes_]
     _, y_train = training_texts()
