@@ -20,10 +20,13 @@ from sklearn.metrics import (
 
 from .labels import LABELS, STANCE_LABELS
 
-__all__ = ["HEADLINE", "bootstrap_ci", "f_avg", "macro_f1", "stance_scores"]
+__all__ = ["HEADLINE", "LEVEL", "bootstrap_ci", "f_avg", "macro_f1", "stance_scores"]
 
 #: The headline figures, in the order reports print them.
 HEADLINE = ("macro_f1", "f_avg", "accuracy", "kappa")
+
+#: The confidence level of the bootstrap intervals that reports give.
+LEVEL = 0.95
 
 
 def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
@@ -91,7 +94,7 @@ def bootstrap_ci(
     y_pred: Sequence[str],
     *,
     n_resamples: int = 1000,
-    level: float = 0.95,
+    level: float = LEVEL,
     seed: int = 0,
 ) -> dict[str, dict[str, float]]:
     """Percentile bootstrap confidence intervals for macro-F1 and F_avg.

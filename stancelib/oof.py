@@ -22,7 +22,17 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["digest", "read_oof", "write_oof"]
+from .encoder import EncoderFileError
+from .persistence import ModelFileError, _write_temporary
+
+__all__ = [
+    "digest",
+    "load_encoder_oof",
+    "load_ngram_oof",
+    "oof_path",
+    "read_oof",
+    "write_oof",
+]
 
 
 def digest(arrays: dict[str, np.ndarray]) -> str:
@@ -46,8 +56,6 @@ def write_oof(path: str | Path, arrays: dict[str, np.ndarray]) -> str:
     ``train_sha256``. The file is written to a temporary name and renamed into place, so
     a crash never leaves a half-written file where a good one was.
     """
-    from .persistence import _write_temporary
-
     path = Path(path)
     if "train_sha256" not in arrays or "rows" not in arrays:
         raise ValueError("an out-of-fold file needs 'rows' and 'train_sha256'")
@@ -138,3 +146,93 @@ def read_oof(
         spread[rows] = arrays[name]
         out[name] = spread
     return out
+
+
+def oof_path(model_path: str | Path) -> Path:
+    """Where training writes a model's out-of-fold probabilities: ``<name>_oof.npz``."""
+    model_path = Path(model_path)
+    return model_path.with_name(f"{model_path.stem}_oof.npz")
+
+
+def load_encoder_oof(path: str | Path, n_rows: int, corpus_sha256: str) -> np.ndarray:
+    """Out-of-fold encoder log-probabilities, checked against the corpus they came from.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file written by ``tools/check_encoder.py --gather DIR``: the row numbers, their
+        log-probabilities and the SHA-256 of the training corpus the fold encoders were
+        fine-tuned on.
+    n_rows : int
+        Sentences in the training corpus.
+    corpus_sha256 : str
+        SHA-256 of the training corpus being fitted (``data.file_sha256``).
+
+    Returns
+    -------
+    ndarray of shape (n_rows, n_classes)
+        One row per training sentence, NaN where the file has none (sentences written on
+        their own, outside any article).
+
+    Raises
+    ------
+    stancelib.encoder.EncoderFileError
+        A ``ValueError``: if the file is not such a file, or was made from another
+        version of the corpus (row numbers alone cannot tell that the sentences under
+        them changed).
+    """
+    redo = (
+        "fine-tune the fold encoders again (tools/finetune_encoder.py --fold K) and gather "
+        "them (tools/check_encoder.py --gather DIR), or train without it (--no-encoder-oof)"
+    )
+    what = "out-of-fold encoder log-probabilities"
+    found = read_oof(
+        path, n_rows, corpus_sha256, key="log_proba", what=what, redo=redo, error=EncoderFileError
+    )
+    return found["log_proba"]
+
+
+def load_ngram_oof(
+    path: str | Path, n_rows: int, corpus_sha256: str, *, expected_digest: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The n-gram model's out-of-fold probabilities that its context model was fitted on.
+
+    ``python -m stancelib.train`` writes them beside the model (:func:`oof_path`) and
+    records their digest in its metadata (``context_oof``).
+
+    Parameters
+    ----------
+    path : str or Path
+    n_rows : int
+        Sentences in the training corpus.
+    corpus_sha256 : str
+        SHA-256 of the training corpus (``data.file_sha256``).
+    expected_digest : str, optional
+        The digest recorded with the model (``metadata["context_oof"]["digest"]``).
+
+    Returns
+    -------
+    proba : ndarray of shape (n_rows, n_classes)
+        NaN for the sentences written on their own, outside any article.
+    fold : ndarray of int, shape (n_rows,)
+        The article fold (from 0) whose model gave each row, -1 outside the articles.
+
+    Raises
+    ------
+    stancelib.ModelFileError
+        A ``ValueError``: the file is missing or is not such a file, or was made from
+        another corpus or for another model.
+    """
+    found = read_oof(
+        path,
+        n_rows,
+        corpus_sha256,
+        key="proba",
+        what="out-of-fold n-gram probabilities",
+        redo="rebuild the model with python -m stancelib.train",
+        error=ModelFileError,
+        expected_digest=expected_digest,
+    )
+    if "fold" not in found:
+        raise ModelFileError(f"{path}: the file does not record the fold of each row")
+    return found["proba"], found["fold"]

@@ -1,6 +1,11 @@
 """Train the default stance model from the training corpus, and choose its settings by
 cross-validation on that corpus alone.
 
+The folds live in :mod:`stancelib.crossval`, the grid search in
+:mod:`stancelib.selection`, the context model's fit in :mod:`stancelib.context_fit` and
+the out-of-fold files in :mod:`stancelib.oof`; their public names are importable from
+here too, as the tools and earlier code use them.
+
 Usage::
 
     python -m stancelib.train            # rebuild stancelib/models/default.joblib
@@ -18,19 +23,28 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
-from sklearn.base import clone
-from sklearn.model_selection import GroupKFold, ParameterGrid, StratifiedKFold
 
 from . import data
 from .classifier import StanceClassifier
-from .context import ContextModel, fit_context
-from .encoder import EncoderBlend, EncoderFileError
+from .context import ContextModel
+from .context_fit import (
+    CONTEXT_ALPHA,
+    context_cv,
+    context_from_probas,
+    fit_document_context,
+    fit_with_context,
+)
+from .crossval import (
+    _article_folds,
+    article_cross_validate,
+    cross_validate,
+    out_of_fold_document_proba,
+)
+from .encoder import EncoderBlend
 from .encoder import blend as blend_proba
-from .features import StanceFeaturizer
-from .metrics import f_avg, macro_f1
-from .oof import digest, read_oof, write_oof
+from .oof import digest, load_encoder_oof, load_ngram_oof, oof_path, write_oof
 from .persistence import DEFAULT_MODEL, ModelFileError, place_encoder, read_metadata, save_model
+from .selection import SEARCH_GRID, make_estimator, search, selection_cv
 
 __all__ = [
     "CONTEXT_ALPHA",
@@ -54,6 +68,7 @@ __all__ = [
     "load_encoder_oof",
     "load_ngram_oof",
     "main",
+    "make_estimator",
     "oof_path",
     "out_of_fold_document_proba",
     "recorded_document_proba",
@@ -62,23 +77,6 @@ __all__ = [
     "train",
 ]
 
-#: The grids searched by ``--search``, as for scikit-learn's ``ParameterGrid``: the linear
-#: SVM, plain and on naive-Bayes-scaled features (NBSVM), and the logistic regression, each
-#: over the range of C where its optimum can lie.
-#: ``featurizer__`` keys are StanceFeaturizer parameters.
-SEARCH_GRID: list[dict[str, list[Any]]] = [
-    {
-        "loss": ["squared_hinge"],
-        "C": [1.0, 3.0, 10.0, 30.0],
-        "nb_alpha": [None, 1.0],
-        "featurizer__min_df": [1, 2],
-    },
-    {
-        "loss": ["log_loss"],
-        "C": [10.0, 30.0, 100.0],
-        "featurizer__min_df": [1],
-    },
-]
 
 #: The shipped model's settings: the winner of ``python -m stancelib.train --search`` on the
 #: training corpus (macro-F1 of 5-fold CV over the training articles), the gold article
@@ -112,21 +110,6 @@ ENCODER_OOF = DEFAULT_MODEL.parent / "encoder_oof.npz"
 #: (``python tools/check_encoder.py --cv``); the development articles checked it after.
 ENCODER_WEIGHT = 0.3
 
-#: The context model's L2 penalty, chosen by cross-validation over the training articles
-#: (``python tools/check_context.py``), the development articles and the gold not consulted.
-CONTEXT_ALPHA = 0.001
-
-
-def make_estimator(params: dict[str, Any], random_state: int = 0) -> StanceClassifier:
-    """A StanceClassifier from flat parameters, ``featurizer__`` ones going to the featurizer."""
-    featurizer = {k.split("__", 1)[1]: v for k, v in params.items() if k.startswith("featurizer__")}
-    own = {k: v for k, v in params.items() if not k.startswith("featurizer__")}
-    return StanceClassifier(
-        featurizer=StanceFeaturizer(**featurizer) if featurizer else None,
-        random_state=random_state,
-        **own,
-    )
-
 
 def _say(message: str, quiet: bool) -> None:
     if not quiet:
@@ -148,412 +131,6 @@ def documents(path: str | Path | None = None) -> dict[str, list[int]]:
         if row.get("doc") is not None:
             out.setdefault(row["doc"], []).append(i)
     return out
-
-
-def out_of_fold_document_proba(
-    estimator: StanceClassifier,
-    texts: Sequence[str],
-    y: Sequence[str],
-    docs: dict[str, list[int]],
-    *,
-    n_splits: int = 5,
-    n_jobs: int | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> list[np.ndarray]:
-    """The sentence model's probabilities for each article, from a model not trained on it.
-
-    Articles are split into `n_splits` groups (``GroupKFold``); each group's probabilities
-    come from `estimator` refitted on every sentence outside the group, the sentences
-    written on their own included. `n_jobs` folds are fitted in parallel (as for
-    ``joblib.Parallel``); the probabilities do not depend on it.
-
-    Returns
-    -------
-    list of ndarray
-        One ``(n_sentences, n_classes)`` array per article, in the order of `docs`.
-    """
-    _, probas = _fit_in_one_pool(estimator, texts, y, docs, n_splits, n_jobs, progress, full=False)
-    return probas
-
-
-def _fit_in_one_pool(estimator, texts, y, docs, n_splits, n_jobs, progress, *, full):
-    """The article folds of :func:`out_of_fold_document_proba` and, with `full`, the fit of
-    `estimator` on every sentence, as jobs of one ``joblib`` pool: with 2 workers, the fit
-    and 5 folds take 3 rounds instead of 1 + 3."""
-    y = np.asarray(y, dtype=object)
-    names = list(docs)
-    folds = _article_folds(docs, n_splits, len(texts))
-    jobs = [
-        delayed(_fit_and_predict)(
-            estimator,
-            [texts[i] for i in train],
-            y[train],
-            [[texts[i] for i in docs[names[d]]] for d in held_out],
-        )
-        for held_out, train in folds
-    ]
-    if full:
-        jobs.insert(0, delayed(_fit)(estimator, texts, y))
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    fitted = next(results) if full else None
-    if fitted is not None and progress:
-        progress(f"  fitted on all {len(texts)} sentences")
-    out: list[np.ndarray | None] = [None] * len(names)
-    for k, ((held_out, _), probas) in enumerate(zip(folds, results), start=1):
-        for d, proba in zip(held_out, probas):
-            out[d] = proba
-        if progress:
-            progress(f"  articles fold {k}/{len(folds)}: {len(held_out)} articles held out")
-    return fitted, out
-
-
-def _article_folds(
-    docs: dict[str, list[int]], n_splits: int, n_texts: int
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``GroupKFold`` over the articles: each fold's held-out articles (their positions
-    in `docs`) and the rows it trains on, every row outside them."""
-    names = list(docs)
-    n_splits = min(n_splits, len(names))
-    if n_splits < 2:
-        raise ValueError(f"at least 2 training articles are needed, got {len(names)}")
-    folds = []
-    for _, held_out in GroupKFold(n_splits).split(
-        np.zeros(len(names)), groups=np.arange(len(names))
-    ):
-        held = np.zeros(n_texts, dtype=bool)
-        for d in held_out:
-            held[docs[names[d]]] = True
-        folds.append((held_out, np.flatnonzero(~held)))
-    return folds
-
-
-def _oof_arrays(texts, docs, probas, n_splits, corpus_sha256) -> dict[str, np.ndarray]:
-    """What :func:`oof_path`'s file holds: each article row, its out-of-fold
-    probabilities and its fold, and the corpus's SHA-256."""
-    fold_of = np.empty(len(docs), dtype=np.int64)
-    for k, (held_out, _) in enumerate(_article_folds(docs, n_splits, len(texts))):
-        fold_of[held_out] = k
-    idx = list(docs.values())
-    return {
-        "rows": np.concatenate([np.asarray(i, dtype=np.int64) for i in idx]),
-        "proba": np.vstack(probas),
-        "fold": np.concatenate([np.full(len(i), fold_of[d]) for d, i in enumerate(idx)]),
-        "train_sha256": np.array(corpus_sha256),
-    }
-
-
-def _fit(estimator, texts, y):
-    return clone(estimator).fit(texts, y)
-
-
-def _fit_and_predict(estimator, texts, y, documents):
-    model = _fit(estimator, texts, y)
-    return [model.predict_proba(doc) for doc in documents]
-
-
-def context_cv(
-    sentences: Sequence[Sequence[str]],
-    probas: Sequence[np.ndarray],
-    labels: Sequence[Sequence[str]],
-    classes: Sequence[str],
-    *,
-    alpha: float = CONTEXT_ALPHA,
-    n_splits: int = 5,
-) -> dict[str, float]:
-    """Cross-validate the context model over articles, on out-of-fold probabilities.
-
-    Returns
-    -------
-    dict
-        Pooled macro-F1 and F_avg of the sentences labelled alone and with context.
-    """
-    classes = np.asarray(list(classes), dtype=object)
-    n = len(sentences)
-    alone: list[str] = []
-    with_context: list[str] = []
-    gold: list[str] = []
-    for _, test in GroupKFold(min(n_splits, n)).split(np.zeros(n), groups=np.arange(n)):
-        train = [d for d in range(n) if d not in set(test)]
-        model = fit_context(
-            [sentences[d] for d in train],
-            [probas[d] for d in train],
-            [labels[d] for d in train],
-            classes,
-            alpha=alpha,
-        )
-        for d in test:
-            alone += list(classes[probas[d].argmax(axis=1)])
-            with_context += list(classes[model.predict_proba(sentences[d], probas[d]).argmax(1)])
-            gold += list(labels[d])
-    return {
-        "alone_macro_f1": macro_f1(gold, alone),
-        "alone_f_avg": f_avg(gold, alone),
-        "macro_f1": macro_f1(gold, with_context),
-        "f_avg": f_avg(gold, with_context),
-    }
-
-
-def fit_document_context(
-    estimator: StanceClassifier,
-    texts: Sequence[str],
-    y: Sequence[str],
-    docs: dict[str, list[int]],
-    *,
-    alpha: float = CONTEXT_ALPHA,
-    n_splits: int = 5,
-    n_jobs: int | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> tuple[ContextModel, dict[str, Any]]:
-    """Fit the context model on the training articles, for the sentence model `estimator`.
-
-    Returns
-    -------
-    (ContextModel, dict)
-        The model, and what to record about it: the articles' count and the
-        cross-validated figures of :func:`context_cv`.
-    """
-    probas = out_of_fold_document_proba(
-        estimator, texts, y, docs, n_splits=n_splits, n_jobs=n_jobs, progress=progress
-    )
-    return context_from_probas(texts, y, docs, probas, alpha, n_splits)
-
-
-def fit_with_context(
-    estimator: StanceClassifier,
-    texts: Sequence[str],
-    y: Sequence[str],
-    docs: dict[str, list[int]],
-    *,
-    alpha: float = CONTEXT_ALPHA,
-    n_splits: int = 5,
-    n_jobs: int | None = None,
-    progress: Callable[[str], None] | None = None,
-    return_probas: bool = False,
-) -> tuple[StanceClassifier, dict[str, Any]] | tuple[StanceClassifier, dict[str, Any], list]:
-    """Fit a clone of `estimator` on every sentence and its context model on the articles.
-
-    The same models as ``clone(estimator).fit(texts, y)`` followed by
-    :func:`fit_document_context`, the full fit running in the same pool of `n_jobs`
-    workers as the article folds.
-
-    Returns
-    -------
-    (StanceClassifier, dict)
-        The fitted classifier, its context model attached to ``model_``, and the record
-        of :func:`fit_document_context`; with `return_probas`, also the articles'
-        out-of-fold probabilities (:func:`out_of_fold_document_proba`).
-    """
-    fitted, probas = _fit_in_one_pool(
-        estimator, texts, y, docs, n_splits, n_jobs, progress, full=True
-    )
-    fitted.model_.context, record = context_from_probas(texts, y, docs, probas, alpha, n_splits)
-    if return_probas:
-        return fitted, record, probas
-    return fitted, record
-
-
-def context_from_probas(
-    texts: Sequence[str],
-    y: Sequence[str],
-    docs: dict[str, list[int]],
-    probas: Sequence[np.ndarray],
-    alpha: float = CONTEXT_ALPHA,
-    n_splits: int = 5,
-) -> tuple[ContextModel, dict[str, Any]]:
-    """The context model and its record, fitted on out-of-fold probabilities already made.
-
-    What :func:`fit_document_context` does after refitting the folds: `probas` holds one
-    array per article of `docs`, in its order (:func:`out_of_fold_document_proba`, or the
-    rows of :func:`load_ngram_oof`).
-    """
-    y = np.asarray(y, dtype=object)
-    sentences = [[texts[i] for i in idx] for idx in docs.values()]
-    labels = [list(y[idx]) for idx in docs.values()]
-    classes = np.unique(y)
-    model = fit_context(sentences, probas, labels, classes, alpha=alpha)
-    record = {
-        "n_documents": len(docs),
-        "n_sentences": sum(len(idx) for idx in docs.values()),
-        "alpha": alpha,
-        "cv": context_cv(sentences, probas, labels, classes, alpha=alpha, n_splits=n_splits),
-    }
-    return model, record
-
-
-def cross_validate(
-    estimator: StanceClassifier,
-    texts: Sequence[str],
-    y: Sequence[str],
-    *,
-    n_splits: int = 5,
-    random_state: int = 0,
-    n_jobs: int | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> dict[str, Any]:
-    """Stratified k-fold cross-validation of a stance estimator.
-
-    Each fold's model is fitted uncalibrated; `n_jobs` folds are fitted in parallel (as for
-    ``joblib.Parallel``), and the figures do not depend on it.
-
-    Returns
-    -------
-    dict
-        Mean and standard deviation over folds of ``macro_f1`` and ``f_avg``, the
-        per-fold figures, and the pooled out-of-fold predictions.
-    """
-    y = np.asarray(y, dtype=object)
-    folds = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
-    splits = list(folds.split(np.zeros(len(y)), y))
-    oof = np.empty(len(y), dtype=object)
-    per_fold = _score_folds(estimator, texts, y, splits, n_jobs, progress, "fold", oof)
-    out: dict[str, Any] = {"n_splits": n_splits, "random_state": random_state}
-    out.update(_fold_summary(per_fold))
-    out["predictions"] = [str(p) for p in oof]
-    return out
-
-
-def article_cross_validate(
-    estimator: StanceClassifier,
-    texts: Sequence[str],
-    y: Sequence[str],
-    docs: dict[str, list[int]],
-    *,
-    n_splits: int = 5,
-    n_jobs: int | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> dict[str, Any]:
-    """Cross-validation over the training articles: the score on articles never seen.
-
-    Articles are split into `n_splits` groups (``GroupKFold``); each group is scored by
-    `estimator` fitted, uncalibrated, on every sentence outside it, the sentences written
-    on their own included. A stratified split of sentences scores each one with its
-    article-mates in training; this split scores what the library is for, the sentences
-    of a new article. `n_jobs` folds are fitted in parallel; the figures do not depend
-    on it.
-
-    Returns
-    -------
-    dict
-        Mean and standard deviation over folds of ``macro_f1`` and ``f_avg``, the
-        per-fold figures, and ``n_documents``.
-    """
-    y = np.asarray(y, dtype=object)
-    names = list(docs)
-    folds = _article_folds(docs, n_splits, len(texts))
-    splits = [
-        (train, np.concatenate([docs[names[d]] for d in held_out])) for held_out, train in folds
-    ]
-    per_fold = _score_folds(estimator, texts, y, splits, n_jobs, progress, "articles fold")
-    return {"n_splits": len(folds), "n_documents": len(names), **_fold_summary(per_fold)}
-
-
-def _score_folds(estimator, texts, y, splits, n_jobs, progress, name, oof=None):
-    """Fit `estimator` uncalibrated on each split's training rows and score its test rows."""
-    jobs = (
-        delayed(_fit_and_label)(
-            estimator, [texts[j] for j in train], y[train], [texts[j] for j in test]
-        )
-        for train, test in splits
-    )
-    per_fold: list[dict[str, float]] = []
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    for i, ((_, test), pred) in enumerate(zip(splits, results), start=1):
-        if oof is not None:
-            oof[test] = pred
-        per_fold.append({"macro_f1": macro_f1(y[test], pred), "f_avg": f_avg(y[test], pred)})
-        if progress:
-            progress(f"  {name} {i}/{len(splits)}: macro-F1 {per_fold[-1]['macro_f1']:.3f}")
-    return per_fold
-
-
-def _fit_and_label(estimator, texts, y, test_texts):
-    model = clone(estimator).set_params(calibration_cv=None)
-    return model.fit(texts, y).predict(test_texts)
-
-
-def _fold_summary(per_fold: list[dict[str, float]]) -> dict[str, Any]:
-    """Mean and standard deviation over folds of each figure, and the folds themselves."""
-    out: dict[str, Any] = {}
-    for name in ("macro_f1", "f_avg"):
-        values = [f[name] for f in per_fold]
-        out[name] = float(np.mean(values))
-        out[f"{name}_std"] = float(np.std(values))
-    out["folds"] = per_fold
-    return out
-
-
-def _param_order(name: str) -> tuple[int, str]:
-    # loss, then C, then the featurizer's parameters: the order the results print in.
-    return ({"loss": 0, "C": 1}.get(name, 2), name)
-
-
-def search(
-    texts: Sequence[str],
-    y: Sequence[str],
-    *,
-    docs: dict[str, list[int]] | None = None,
-    grid: dict[str, list[Any]] | list[dict[str, list[Any]]] | None = None,
-    n_splits: int = 5,
-    random_state: int = 0,
-    n_jobs: int | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> list[dict[str, Any]]:
-    """Cross-validate every combination of `grid`, best macro-F1 first.
-
-    `grid` is a dict of parameter lists, or a list of them, as for scikit-learn's
-    ``ParameterGrid``; it defaults to :data:`SEARCH_GRID`. With `docs`, the training
-    articles (see :func:`documents`), each combination is scored on held-out articles
-    (:func:`article_cross_validate`); without, by a stratified split of the sentences
-    (:func:`cross_validate`). `n_jobs` combinations are fitted in parallel (as for
-    ``joblib.Parallel``); the results do not depend on it.
-    """
-    combos = [
-        {k: params[k] for k in sorted(params, key=_param_order)}
-        for params in ParameterGrid(grid or SEARCH_GRID)
-    ]
-    jobs = (
-        delayed(_search_one)(params, texts, y, docs, n_splits, random_state) for params in combos
-    )
-    results = []
-    for row in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
-        results.append(row)
-        if progress:
-            progress(
-                f"  {row['params']}: macro-F1 {row['macro_f1']:.3f} "
-                f"(+/- {row['macro_f1_std']:.3f}), F_avg {row['f_avg']:.3f}"
-            )
-    return sorted(results, key=lambda r: -r["macro_f1"])
-
-
-def _search_one(params, texts, y, docs, n_splits, random_state) -> dict[str, Any]:
-    estimator = make_estimator(params, random_state)
-    scores = selection_cv(estimator, texts, y, docs, n_splits=n_splits, random_state=random_state)
-    return {"params": params, **{k: scores[k] for k in ("macro_f1", "macro_f1_std", "f_avg")}}
-
-
-def selection_cv(
-    estimator: StanceClassifier,
-    texts: Sequence[str],
-    y: Sequence[str],
-    docs: dict[str, list[int]] | None,
-    *,
-    n_splits: int = 5,
-    random_state: int = 0,
-) -> dict[str, float]:
-    """The cross-validation that chooses settings: over the training articles `docs`
-    (:func:`article_cross_validate`) when given, else a stratified split of sentences
-    (:func:`cross_validate`).
-
-    Returns
-    -------
-    dict
-        ``macro_f1``, ``macro_f1_std``, ``f_avg`` and ``f_avg_std``.
-    """
-    if docs:
-        scores = article_cross_validate(estimator, texts, y, docs, n_splits=n_splits)
-    else:
-        scores = cross_validate(estimator, texts, y, n_splits=n_splits, random_state=random_state)
-    return {k: scores[k] for k in ("macro_f1", "macro_f1_std", "f_avg", "f_avg_std")}
 
 
 def blend_encoder(
@@ -596,94 +173,19 @@ def blend_encoder(
     return blend
 
 
-def load_encoder_oof(path: str | Path, n_rows: int, corpus_sha256: str) -> np.ndarray:
-    """Out-of-fold encoder log-probabilities, checked against the corpus they came from.
-
-    Parameters
-    ----------
-    path : str or Path
-        A file written by ``tools/check_encoder.py --gather DIR``: the row numbers, their
-        log-probabilities and the SHA-256 of the training corpus the fold encoders were
-        fine-tuned on.
-    n_rows : int
-        Sentences in the training corpus.
-    corpus_sha256 : str
-        SHA-256 of the training corpus being fitted (``data.file_sha256``).
-
-    Returns
-    -------
-    ndarray of shape (n_rows, n_classes)
-        One row per training sentence, NaN where the file has none (sentences written on
-        their own, outside any article).
-
-    Raises
-    ------
-    stancelib.encoder.EncoderFileError
-        A ``ValueError``: if the file is not such a file, or was made from another
-        version of the corpus (row numbers alone cannot tell that the sentences under
-        them changed).
-    """
-    redo = (
-        "fine-tune the fold encoders again (tools/finetune_encoder.py --fold K) and gather "
-        "them (tools/check_encoder.py --gather DIR), or train without it (--no-encoder-oof)"
-    )
-    what = "out-of-fold encoder log-probabilities"
-    found = read_oof(
-        path, n_rows, corpus_sha256, key="log_proba", what=what, redo=redo, error=EncoderFileError
-    )
-    return found["log_proba"]
-
-
-def oof_path(model_path: str | Path) -> Path:
-    """Where training writes a model's out-of-fold probabilities: ``<name>_oof.npz``."""
-    model_path = Path(model_path)
-    return model_path.with_name(f"{model_path.stem}_oof.npz")
-
-
-def load_ngram_oof(
-    path: str | Path, n_rows: int, corpus_sha256: str, *, expected_digest: str | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """The n-gram model's out-of-fold probabilities that its context model was fitted on.
-
-    ``python -m stancelib.train`` writes them beside the model (:func:`oof_path`) and
-    records their digest in its metadata (``context_oof``).
-
-    Parameters
-    ----------
-    path : str or Path
-    n_rows : int
-        Sentences in the training corpus.
-    corpus_sha256 : str
-        SHA-256 of the training corpus (``data.file_sha256``).
-    expected_digest : str, optional
-        The digest recorded with the model (``metadata["context_oof"]["digest"]``).
-
-    Returns
-    -------
-    proba : ndarray of shape (n_rows, n_classes)
-        NaN for the sentences written on their own, outside any article.
-    fold : ndarray of int, shape (n_rows,)
-        The article fold (from 0) whose model gave each row, -1 outside the articles.
-
-    Raises
-    ------
-    stancelib.ModelFileError
-        A ``ValueError``: the file is missing or is not such a file, or was made from
-        another corpus or for another model.
-    """
-    found = read_oof(
-        path,
-        n_rows,
-        corpus_sha256,
-        key="proba",
-        what="out-of-fold n-gram probabilities",
-        redo="rebuild the model with python -m stancelib.train",
-        error=ModelFileError,
-        expected_digest=expected_digest,
-    )
-    if "fold" not in found:
-        raise ModelFileError(f"{path}: the file does not record the fold of each row")
-    return found["proba"], found["fold"]
+def _oof_arrays(texts, docs, probas, n_splits, corpus_sha256) -> dict[str, np.ndarray]:
+    """What :func:`oof_path`'s file holds: each article row, its out-of-fold
+    probabilities and its fold, and the corpus's SHA-256."""
+    fold_of = np.empty(len(docs), dtype=np.int64)
+    for k, (held_out, _) in enumerate(_article_folds(docs, n_splits, len(texts))):
+        fold_of[held_out] = k
+    idx = list(docs.values())
+    return {
+        "rows": np.concatenate([np.asarray(i, dtype=np.int64) for i in idx]),
+        "proba": np.vstack(probas),
+        "fold": np.concatenate([np.full(len(i), fold_of[d]) for d, i in enumerate(idx)]),
+        "train_sha256": np.array(corpus_sha256),
+    }
 
 
 def recorded_document_proba(

@@ -137,8 +137,8 @@ def test_shipped_model_loads_and_labels():
 def test_retraining_reproduces_the_shipped_model():
     from joblib import Parallel, delayed
 
+    from stancelib.crossval import _article_folds, _fit, _fit_and_predict
     from stancelib.data import file_sha256, training_path
-    from stancelib.train import _article_folds, _fit, _fit_and_predict
 
     meta = read_metadata(DEFAULT_MODEL)
     texts, y = training_texts()

@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = data.validate_training(args.train)[: args.limit]
     held_out: list[int] = []
     if args.fold is not None:
-        from stancelib.train import _article_folds, documents
+        from stancelib.crossval import _article_folds
+        from stancelib.train import documents
 
         docs = documents(args.train)
         names = list(docs)
