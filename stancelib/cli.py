@@ -4,18 +4,23 @@ Usage::
 
     stancelib evaluate [--model PATH] [--gold PATH] [--json PATH] ...   # see --help
     stancelib train [--data PATH] [--out PATH] [--search] ...
-    stancelib label [FILE] [--model PATH] [--json]                       # stdin without FILE
+    stancelib label [FILE ...] [--model PATH] [--format tsv|json|jsonl]   # stdin without FILE
+    stancelib label --jsonl ARTICLES.jsonl --format jsonl                 # one article a line
 
 ``evaluate`` and ``train`` hand their arguments to :func:`stancelib.evaluate.main` and
-:func:`stancelib.train.main`; ``label`` splits a text into sentences and prints each one's
-stance as tab-separated values (``start``, ``end``, ``stance``, ``confidence``, ``text``)
-or, with ``--json``, as a JSON list.
+:func:`stancelib.train.main`; ``label`` splits each text into sentences and prints each
+one's stance as tab-separated values (``start``, ``end``, ``stance``, ``confidence``,
+``text``), a JSON list or JSON Lines. With several documents (several files, or
+``--jsonl`` input, one document a line) each row also names its document (``doc``: the
+file as given, or the line's id). Every input is read and checked before the first row is
+printed, so a bad file or line stops the job with its name and nothing half-written.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,11 +65,33 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("train", help="rebuild the default model from the corpus", add_help=False)
     label = commands.add_parser(
         "label",
-        help="label each sentence of a text file (or standard input)",
-        description="Split a text into sentences and print each one's stance.",
+        help="label each sentence of text files (or standard input)",
+        description=(
+            "Split texts into sentences and print each one's stance. With several "
+            "documents, each row names its document (column or key 'doc')."
+        ),
+        epilog="Exit status: 0 on success, 2 on bad arguments or input files.",
     )
     label.add_argument(
-        "file", nargs="?", type=Path, help="UTF-8 text file; '-' or nothing for standard input"
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="file",
+        help="UTF-8 text files; '-' or nothing for standard input",
+    )
+    label.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="the files are JSON Lines of documents, one object a line with the text "
+        "(see --text-field) and an optional id (--id-field), as a scraper writes them",
+    )
+    label.add_argument(
+        "--text-field", default="text", help="with --jsonl: the field of the text (text)"
+    )
+    label.add_argument(
+        "--id-field",
+        default="id",
+        help="with --jsonl: the field of the document's name (id; without it, the line number)",
     )
     label.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     label.add_argument(
@@ -72,7 +99,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="blend in the model's fine-tuned transformer (slower, see the README)",
     )
-    label.add_argument("--json", action="store_true", help="print a JSON list instead of TSV")
+    label.add_argument(
+        "--format",
+        choices=("tsv", "json", "jsonl"),
+        default=None,
+        help="tab-separated values (default), a JSON list, or JSON Lines: one object a "
+        "sentence, for large inputs",
+    )
+    label.add_argument("--json", action="store_true", help="the same as --format json")
     label.add_argument("--quiet", action="store_true", help="no progress reports on standard error")
     return parser
 
@@ -85,34 +119,88 @@ def _read_input(path: Path | None, stdin: TextIO) -> str:
     return read_article(path)
 
 
-def _print_rows(rows: list[dict], as_json: bool, out: TextIO) -> None:
-    if as_json:
+def _documents(args: argparse.Namespace, stdin: TextIO) -> list[tuple[str | None, str]]:
+    """Every document to label, as ``(name, text)``, read and checked before any is
+    labelled; the name is None for a single text."""
+    from .data import read_documents
+
+    paths = args.files or [None]
+    if not args.jsonl:
+        texts = [_read_input(path, stdin) for path in paths]
+        if len(paths) == 1:
+            return [(None, texts[0])]
+        return [(str(path) if path is not None else "-", t) for path, t in zip(paths, texts)]
+    documents: list[tuple[str | None, str]] = []
+    for path in paths:
+        if path is None or str(path) == "-":
+            found = read_documents(
+                "<stdin>",
+                text_field=args.text_field,
+                id_field=args.id_field,
+                content=stdin.read(),
+            )
+        else:
+            found = read_documents(path, text_field=args.text_field, id_field=args.id_field)
+        documents.extend(found)
+    return documents
+
+
+_COLUMNS = ("start", "end", "stance", "confidence", "text")
+
+
+def _print_rows(rows: list[dict], output: str, out: TextIO) -> None:
+    """Write `rows` as TSV lines (no header), a JSON list or JSON Lines."""
+    if output == "json":
         out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return
-    out.write("start\tend\tstance\tconfidence\ttext\n")
     for row in rows:
-        text = " ".join(row["text"].split())
-        out.write(
-            f"{row['start']}\t{row['end']}\t{row['stance']}\t{row['confidence']:.3f}\t{text}\n"
-        )
+        if output == "jsonl":
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            continue
+        # A tab or newline inside a name or a sentence would break the columns.
+        cells = [row.get("doc"), row["start"], row["end"], row["stance"]]
+        cells += [f"{row['confidence']:.3f}", row["text"]]
+        if "doc" not in row:
+            cells = cells[1:]
+        out.write("\t".join(" ".join(str(c).split()) for c in cells) + "\n")
 
 
 def _label(args: argparse.Namespace) -> int:
     from .api import label_text, load_model
     from .data import DataFileError
     from .persistence import ModelFileError
-    from .progress import show_progress
+    from .progress import Progress, show_progress
 
+    if args.json and args.format not in (None, "json"):
+        print(f"error: --json and --format {args.format} disagree", file=sys.stderr)
+        return 2
+    output = "json" if args.json else (args.format or "tsv")
     if not args.quiet:
         show_progress()
     try:
-        text = _read_input(args.file, sys.stdin)
+        documents = _documents(args, sys.stdin)
         model = load_model(args.model, encoder=args.encoder)
-        rows = label_text(text, model)
     except (DataFileError, ModelFileError, OSError, UnicodeDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    _print_rows(rows, args.json, sys.stdout)
+    named = args.jsonl or len(documents) > 1
+    progress = Progress(logging.getLogger("stancelib.cli"), "label: documents", len(documents))
+    everything: list[dict] = []
+    if output == "tsv":
+        sys.stdout.write("\t".join(("doc",) * named + _COLUMNS) + "\n")
+    for done, (name, text) in enumerate(documents, start=1):
+        rows = label_text(text, model)
+        if named:
+            rows = [{"doc": name, **row} for row in rows]
+        if output == "json":
+            everything.extend(rows)
+        else:
+            # Streamed, so that memory stays flat in the number of documents.
+            _print_rows(rows, output, sys.stdout)
+        if len(documents) > 1:
+            progress.update(done)
+    if output == "json":
+        _print_rows(everything, "json", sys.stdout)
     return 0
 
 

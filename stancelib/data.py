@@ -36,6 +36,7 @@ __all__ = [
     "load_hub",
     "load_training",
     "read_article",
+    "read_documents",
     "training_path",
     "validate_dev",
     "validate_gold",
@@ -129,8 +130,10 @@ def read_article(path: str | Path | None = None) -> str:
     return _read_text(Path(path) if path is not None else article_path())
 
 
-def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    text = _read_text(path)
+def _json_lines(path: Path, text: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank line of a JSON Lines file as ``(line number, object)``; `text`, when
+    given, is the file's content already read (standard input, say)."""
+    text = _read_text(path) if text is None else text
     if not text.strip():
         raise DataFileError(path, "file is empty")
     # Split on "\n" only: str.splitlines() also breaks at U+2028, U+0085 ..., which JSON
@@ -145,6 +148,67 @@ def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         if not isinstance(row, dict):
             raise DataFileError(path, f"expected a JSON object, got {type(row).__name__}", number)
         yield number, row
+
+
+def read_documents(
+    path: str | Path,
+    *,
+    text_field: str = "text",
+    id_field: str = "id",
+    content: str | None = None,
+) -> list[tuple[str, str]]:
+    """Read documents to label from a JSON Lines file, one object per line.
+
+    The format a scraper or ``datasets.Dataset.to_json`` writes: each line an object
+    with the document's text in `text_field` and, optionally, its name in `id_field`
+    (a string or an integer; without it, the line number). Other fields are ignored. The
+    whole file is checked before anything is returned, so a bad line stops the job
+    before any output, with the line named.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; with `content`, only the name used in error messages.
+    text_field : str, default="text"
+    id_field : str, default="id"
+    content : str, optional
+        The file's content, already read (from standard input, say).
+
+    Returns
+    -------
+    list of (str, str)
+        ``(id, text)`` per line, in the file's order; blank lines are skipped.
+
+    Raises
+    ------
+    DataFileError
+        A ``ValueError`` naming the file and the line: the file is missing, empty, not
+        UTF-8 or not JSON Lines, or a line has no text or an id of another type.
+
+    Examples
+    --------
+    >>> read_documents("in.jsonl", content='{"id": "a", "text": "No troops."}\\n')
+    [('a', 'No troops.')]
+    """
+    path = Path(path)
+    documents = []
+    for number, row in _json_lines(path, content):
+        if text_field not in row:
+            raise DataFileError(path, f"missing field {text_field!r}", number)
+        text = row[text_field]
+        if not isinstance(text, str):
+            raise DataFileError(
+                path, f"field {text_field!r} should be str, got {type(text).__name__}", number
+            )
+        name = row.get(id_field, number)
+        if not isinstance(name, str | int) or isinstance(name, bool):
+            raise DataFileError(
+                path,
+                f"field {id_field!r} should be str or int, got {type(name).__name__}",
+                number,
+            )
+        documents.append((str(name), text))
+    return documents
 
 
 def _check_fields(path: Path, number: int, row: dict[str, Any], fields: dict[str, tuple]) -> None:

@@ -219,3 +219,43 @@ def test_an_installed_wheel_ships_the_data_files(tmp_path):
         for name in ("article.txt", "article_gold.jsonl", "train.jsonl", "dev.jsonl"):
             shipped = archive.read(f"stancelib/fixtures/{name}")
             assert shipped == (root / "fixtures" / name).read_bytes(), name
+
+
+def test_read_documents_reads_texts_and_ids(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    rows = [{"id": "a", "text": "One."}, {"id": 4, "text": "Two."}, {"text": "Three."}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    assert data.read_documents(path) == [("a", "One."), ("4", "Two."), ("3", "Three.")]
+    assert data.read_documents(path, id_field="none") == [
+        ("1", "One."),
+        ("2", "Two."),
+        ("3", "Three."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "file is empty"),
+        ('{"id": "a"}\n', "line 1: missing field 'text'"),
+        ('{"text": "ok"}\n{"text": null}\n', "line 2: field 'text' should be str, got NoneType"),
+        ('{"id": true, "text": "ok"}\n', "line 1: field 'id' should be str or int, got bool"),
+        ('{"id": [1], "text": "ok"}\n', "field 'id' should be str or int, got list"),
+        ('["text"]\n', "line 1: expected a JSON object, got list"),
+        ('{"text": "ok"}\n{"text": \n', "line 2: malformed JSON"),
+    ],
+)
+def test_read_documents_names_the_bad_line(tmp_path, content, message):
+    path = tmp_path / "docs.jsonl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(data.DataFileError, match=message.replace("[", r"\[")):
+        data.read_documents(path)
+
+
+def test_read_documents_refuses_missing_and_non_utf8_files(tmp_path):
+    with pytest.raises(data.DataFileError, match="file not found"):
+        data.read_documents(tmp_path / "missing.jsonl")
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(b'{"text": "ok"}\n{"text": "caf\xe9"}\n')
+    with pytest.raises(data.DataFileError, match="line 2: not valid UTF-8"):
+        data.read_documents(path)

@@ -341,19 +341,6 @@ def test_train_refuses_out_of_fold_blends_of_another_corpus(tiny_file, tmp_path,
     assert blend is not None and blend.context is None
 
 
-@pytest.fixture
-def no_progress_handler():
-    import logging
-
-    logger = logging.getLogger("stancelib")
-    saved = logger.handlers[:], logger.level
-    from stancelib.progress import _ProgressHandler
-
-    logger.handlers = [h for h in logger.handlers if not isinstance(h, _ProgressHandler)]
-    yield logger
-    logger.handlers, logger.level = saved
-
-
 def test_long_encoding_reports_its_progress(tiny_file, monkeypatch, caplog):
     import logging
 
