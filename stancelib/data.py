@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import datasets
 
 __all__ = [
+    "PROBE_CATEGORIES",
     "SOURCE_KINDS",
     "DataFileError",
     "article_path",
@@ -35,11 +36,14 @@ __all__ = [
     "load_gold",
     "load_hub",
     "load_training",
+    "prefix_rows",
+    "probes_path",
     "read_article",
     "read_documents",
     "training_path",
     "validate_dev",
     "validate_gold",
+    "validate_probes",
     "validate_training",
 ]
 
@@ -93,6 +97,11 @@ def dev_path() -> Path:
     return _fixture("dev.jsonl")
 
 
+def probes_path() -> Path:
+    """Path of the behavioural probes, ``fixtures/probes.jsonl``."""
+    return _fixture("probes.jsonl")
+
+
 def file_sha256(path: str | Path) -> str:
     """Hex SHA-256 of a file's bytes."""
     digest = hashlib.sha256()
@@ -100,6 +109,25 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def prefix_rows(path: str | Path, sha256: str) -> int | None:
+    """How many rows of the JSON Lines file at `path` were in it when its SHA-256 was
+    `sha256`, if rows have only been appended to it since; None if no prefix of it, ending
+    at a line break, has that SHA-256.
+
+    A corpus grows by appending: what was made from an earlier version of it (the
+    fine-tuned encoder, its out-of-fold file) still holds for those first rows.
+    """
+    digest = hashlib.sha256()
+    rows = 0
+    with Path(path).open("rb") as fh:
+        for line in fh:
+            digest.update(line)
+            rows += bool(line.strip())
+            if line.endswith(b"\n") and digest.hexdigest() == sha256:
+                return rows
+    return None
 
 
 def _read_text(path: Path) -> str:
@@ -397,6 +425,67 @@ def validate_dev(path: str | Path | None = None) -> list[dict[str, Any]]:
         Naming the file and line of the first problem.
     """
     return _validate_corpus(Path(path) if path is not None else dev_path(), _DEV_FIELDS)
+
+
+#: The categories of the behavioural probes (``fixtures/probes.jsonl``) and the stance
+#: every probe of each category has.
+PROBE_CATEGORIES = {
+    "plain_commitment": "FAVOR",
+    "plain_support": "FAVOR",
+    "obligation": "FAVOR",
+    "double_negation": "FAVOR",
+    "plain_refusal": "AGAINST",
+    "denial_of_plans": "AGAINST",
+    "opposition": "AGAINST",
+    "escalation_warning": "AGAINST",
+    "neutral_debate": "NONE",
+    "weapons_aid": "NONE",
+    "other_troops": "NONE",
+    "unrelated": "NONE",
+}
+
+
+def validate_probes(path: str | Path | None = None) -> list[dict[str, Any]]:
+    """Validate a file of behavioural probes and return its rows.
+
+    Probes are short, unambiguous sentences, each with a ``stance`` and a ``category``
+    among :data:`PROBE_CATEGORIES`, whose stance it must have: a check of what the model
+    does on the plainest cases of each phenomenon (as CheckList's minimum functionality
+    tests, Ribeiro et al. 2020), written apart from the corpus and never trained on.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Defaults to ``fixtures/probes.jsonl``.
+
+    Returns
+    -------
+    list of dict
+
+    Raises
+    ------
+    DataFileError
+        Naming the file and line of the first problem.
+    """
+    path = Path(path) if path is not None else probes_path()
+    rows = []
+    for number, row in _json_lines(path):
+        _check_fields(path, number, row, {"text": (str,), "stance": (str,), "category": (str,)})
+        expected = PROBE_CATEGORIES.get(row["category"])
+        if expected is None:
+            raise DataFileError(
+                path,
+                f"unknown category {row['category']!r}; expected one of {list(PROBE_CATEGORIES)}",
+                number,
+            )
+        if row["stance"] != expected:
+            raise DataFileError(
+                path,
+                f"a probe of category {row['category']!r} must be {expected}, not {row['stance']}",
+                number,
+            )
+        rows.append(row)
+    return rows
 
 
 #: Development articles from which the briefs of one batch of training articles (``trHa``

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .data import prefix_rows
 from .encoder import EncoderFileError
 from .persistence import ModelFileError, _write_temporary
 
@@ -76,6 +77,7 @@ def read_oof(
     redo: str,
     error: type[Exception] = ValueError,
     expected_digest: str | None = None,
+    corpus: str | Path | None = None,
 ) -> dict[str, np.ndarray]:
     """Read a file of :func:`write_oof`, checked against the corpus it was made from.
 
@@ -96,6 +98,9 @@ def read_oof(
         What to raise.
     expected_digest : str, optional
         The :func:`digest` the file must have (recorded with the model it belongs to).
+    corpus : str or Path, optional
+        The corpus file. With it, a file made from the corpus before rows were appended
+        to it (:func:`stancelib.data.prefix_rows`) is accepted, for the rows it covers.
 
     Returns
     -------
@@ -120,7 +125,12 @@ def read_oof(
     made_from = str(arrays["train_sha256"]) if "train_sha256" in arrays else None
     if made_from is None:
         raise error(f"{path} does not record the corpus it was made from: {redo}")
-    if made_from != corpus_sha256:
+    before = None
+    if made_from != corpus_sha256 and corpus is not None and len(rows):
+        before = prefix_rows(corpus, made_from)
+        if before is not None and int(rows.max()) >= before:
+            before = None
+    if made_from != corpus_sha256 and before is None:
         raise error(
             f"{path} was made from another version of the training corpus (SHA-256 "
             f"{made_from[:12]}..., the corpus now has {corpus_sha256[:12]}...): {redo}"
@@ -154,7 +164,9 @@ def oof_path(model_path: str | Path) -> Path:
     return model_path.with_name(f"{model_path.stem}_oof.npz")
 
 
-def load_encoder_oof(path: str | Path, n_rows: int, corpus_sha256: str) -> np.ndarray:
+def load_encoder_oof(
+    path: str | Path, n_rows: int, corpus_sha256: str, corpus: str | Path | None = None
+) -> np.ndarray:
     """Out-of-fold encoder log-probabilities, checked against the corpus they came from.
 
     Parameters
@@ -167,6 +179,10 @@ def load_encoder_oof(path: str | Path, n_rows: int, corpus_sha256: str) -> np.nd
         Sentences in the training corpus.
     corpus_sha256 : str
         SHA-256 of the training corpus being fitted (``data.file_sha256``).
+    corpus : str or Path, optional
+        The corpus file: with it, a file made before rows were appended to the corpus is
+        accepted, its rows unchanged since (the new rows get NaN, as the sentences written
+        on their own do).
 
     Returns
     -------
@@ -187,7 +203,14 @@ def load_encoder_oof(path: str | Path, n_rows: int, corpus_sha256: str) -> np.nd
     )
     what = "out-of-fold encoder log-probabilities"
     found = read_oof(
-        path, n_rows, corpus_sha256, key="log_proba", what=what, redo=redo, error=EncoderFileError
+        path,
+        n_rows,
+        corpus_sha256,
+        key="log_proba",
+        what=what,
+        redo=redo,
+        error=EncoderFileError,
+        corpus=corpus,
     )
     return found["log_proba"]
 

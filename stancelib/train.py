@@ -259,6 +259,7 @@ def blend_context(
     path: str | Path = ENCODER_OOF,
     *,
     corpus_sha256: str,
+    corpus: str | Path | None = None,
     alpha: float = CONTEXT_ALPHA,
     n_splits: int = 5,
 ) -> tuple[ContextModel, dict[str, Any]]:
@@ -269,14 +270,15 @@ def blend_context(
     `ngram_probas` and the log-probabilities in `path` of encoders fine-tuned without each
     fold's articles (``tools/finetune_encoder.py --fold K``, gathered by
     ``tools/check_encoder.py --gather DIR``), on the same folds. The file must have been
-    made from the corpus whose SHA-256 is `corpus_sha256` (:func:`load_encoder_oof`).
+    made from the corpus whose SHA-256 is `corpus_sha256`, or from the file `corpus`
+    before rows were appended to it (:func:`load_encoder_oof`).
 
     Returns
     -------
     (ContextModel, dict)
         The model and its record (:func:`context_cv` figures, alone and with context).
     """
-    full = load_encoder_oof(path, len(texts), corpus_sha256)
+    full = load_encoder_oof(path, len(texts), corpus_sha256, corpus)
     blended = []
     for proba, idx in zip(ngram_probas, docs.values()):
         if np.isnan(full[idx]).any():
@@ -285,9 +287,22 @@ def blend_context(
     return context_from_probas(texts, y, docs, blended, alpha, n_splits)
 
 
-def encoder_record(blend: EncoderBlend, context_record: dict[str, Any] | None) -> dict[str, Any]:
-    """What the model's metadata records of the blend, for ``load_model(encoder=True)``."""
-    return {**blend.encoder.metadata, **blend.record(), "context_record": context_record}
+def encoder_record(
+    blend: EncoderBlend,
+    context_record: dict[str, Any] | None,
+    corpus: str | Path | None = None,
+) -> dict[str, Any]:
+    """What the model's metadata records of the blend, for ``load_model(encoder=True)``.
+
+    With the training `corpus`, also ``train_rows``: how many of its first rows the
+    encoder was fine-tuned on (all of them, or those it had before more were appended;
+    None when it was fine-tuned on another version, see :func:`stancelib.data.prefix_rows`).
+    """
+    record = {**blend.encoder.metadata, **blend.record(), "context_record": context_record}
+    tuned_on = record.get("train_sha256")
+    if corpus is not None:
+        record["train_rows"] = data.prefix_rows(corpus, tuned_on) if tuned_on else None
+    return record
 
 
 def train(
@@ -329,7 +344,8 @@ def train(
         Out-of-fold encoder log-probabilities of the training articles, to fit the blend's
         context model (:func:`blend_context`); without the file (or with None) the blend
         reads sentences alone. A file made from another version of the corpus is refused
-        (:class:`~stancelib.encoder.EncoderFileError`).
+        (:class:`~stancelib.encoder.EncoderFileError`), unless only rows were appended to
+        the corpus since (:func:`stancelib.data.prefix_rows`).
 
     Returns
     -------
@@ -407,11 +423,20 @@ def train(
                 ngram_probas,
                 encoder_oof,
                 corpus_sha256=metadata["training_data"]["sha256"],
+                corpus=path,
                 n_splits=n_splits,
             )
-        metadata["encoder"] = encoder_record(blend, blend_record)
-        if metadata["encoder"].get("train_sha256") != metadata["training_data"]["sha256"]:
+        metadata["encoder"] = encoder_record(blend, blend_record, path)
+        seen = metadata["encoder"]["train_rows"]
+        if seen is None:
             say("warning: the encoder was fine-tuned on another version of the corpus")
+        elif seen < len(texts):
+            # The corpus grows by appending; the encoder is fine-tuned again when time
+            # allows, and meanwhile is recorded with the rows it saw.
+            say(
+                f"note: the encoder was fine-tuned on the first {seen} of the corpus's "
+                f"{len(texts)} sentences, before the rest were added"
+            )
     side = save_model(estimator.model_, model_path, metadata)
     if metadata["encoder"] is not None:
         place_encoder(blend, model_path.parent)

@@ -189,9 +189,15 @@ def test_retraining_reproduces_the_shipped_model():
     # model fitted on out-of-fold blends, and blends the same way.
     blend = blend_encoder(clf)
     blend.context, blend_record = blend_context(
-        blend, texts, y, docs, probas, corpus_sha256=meta["training_data"]["sha256"]
+        blend,
+        texts,
+        y,
+        docs,
+        probas,
+        corpus_sha256=meta["training_data"]["sha256"],
+        corpus=training_path(),
     )
-    record, recorded = encoder_record(blend, blend_record), meta["encoder"]
+    record, recorded = encoder_record(blend, blend_record, training_path()), meta["encoder"]
     # Floating point sums differ in the last bits between CPUs (SIMD widths), so the
     # fitted numbers are compared to 1e-9, like the n-gram model's above; the rest exactly.
     fitted = ("context", "context_record")

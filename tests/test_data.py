@@ -259,3 +259,31 @@ def test_read_documents_refuses_missing_and_non_utf8_files(tmp_path):
     path.write_bytes(b'{"text": "ok"}\n{"text": "caf\xe9"}\n')
     with pytest.raises(data.DataFileError, match="line 2: not valid UTF-8"):
         data.read_documents(path)
+
+
+def test_the_probes_validate_with_twelve_of_each_category():
+    from collections import Counter
+
+    probes = data.validate_probes()
+    assert Counter(p["category"] for p in probes) == {c: 12 for c in data.PROBE_CATEGORIES}
+    assert all(p["stance"] == data.PROBE_CATEGORIES[p["category"]] for p in probes)
+    assert len({p["text"] for p in probes}) == len(probes)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"text": "X.", "stance": "FAVOR", "category": "vibes"}, "unknown category 'vibes'"),
+        (
+            {"text": "X.", "stance": "FAVOR", "category": "plain_refusal"},
+            "a probe of category 'plain_refusal' must be AGAINST, not FAVOR",
+        ),
+        ({"text": "X.", "stance": "FAVOR"}, "missing field 'category'"),
+    ],
+)
+def test_a_bad_probe_is_refused_with_its_line(tmp_path, row, message):
+    path = tmp_path / "probes.jsonl"
+    good = {"text": "Rain fell.", "stance": "NONE", "category": "unrelated"}
+    path.write_text(json.dumps(good) + "\n" + json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(data.DataFileError, match=f"line 2: {message}"):
+        data.validate_probes(path)

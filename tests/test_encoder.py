@@ -210,7 +210,13 @@ def test_the_shipped_encoder_is_recorded_in_the_metadata(shipped):
         shipped.encoder.record()
     )
     assert meta["sha256"] == stancelib.data.file_sha256(shipped.encoder.path)
-    assert meta["train_sha256"] == fast.metadata["training_data"]["sha256"]
+    # Fine-tuned on the corpus, or on its first rows when more were appended since.
+    n_rows = fast.metadata["training_data"]["n_sentences"]
+    assert 0 < meta["train_rows"] <= n_rows
+    assert (
+        stancelib.data.prefix_rows(stancelib.data.training_path(), meta["train_sha256"])
+        == (meta["train_rows"])
+    )
     assert meta["classes"] == list(shipped.classes_)
     texts = ["Rain fell on Kyiv.", "Rome will not send a single soldier."]
     assert np.allclose(shipped.ngram_proba(texts), fast.predict_proba(texts))
@@ -309,12 +315,46 @@ def test_out_of_fold_file_is_tied_to_the_corpus_it_was_made_from(tmp_path):
             load_encoder_oof(path, n_rows, sha)
 
 
+def test_an_out_of_fold_file_outlives_rows_appended_to_its_corpus(tmp_path):
+    from stancelib.data import file_sha256, prefix_rows
+    from stancelib.train import load_encoder_oof
+
+    corpus = tmp_path / "train.jsonl"
+    corpus.write_text('{"n": 0}\n{"n": 1}\n', encoding="utf-8")
+    before = file_sha256(corpus)
+    with corpus.open("a", encoding="utf-8") as fh:
+        fh.write('{"n": 2}\n')
+    now = file_sha256(corpus)
+    assert prefix_rows(corpus, before) == 2 and prefix_rows(corpus, now) == 3
+    made_before = _oof_file(tmp_path / "oof.npz", [0, 1], before)
+    full = load_encoder_oof(made_before, 3, now, corpus)
+    assert np.isnan(full[2]).all() and not np.isnan(full[:2]).any()
+    # Without the corpus file, or once a row it covers has changed, it is refused.
+    with pytest.raises(EncoderFileError, match="another version of the training corpus"):
+        load_encoder_oof(made_before, 3, now)
+    corpus.write_text('{"n": 0}\n{"n": 9}\n{"n": 2}\n', encoding="utf-8")
+    assert prefix_rows(corpus, before) is None
+    with pytest.raises(EncoderFileError, match="another version of the training corpus"):
+        load_encoder_oof(made_before, 3, file_sha256(corpus), corpus)
+    # Nor does a file made from the first rows cover a row appended after them.
+    corpus.write_text('{"n": 0}\n{"n": 1}\n{"n": 2}\n', encoding="utf-8")
+    one_row = tmp_path / "one.npz"
+    corpus_one = tmp_path / "one.jsonl"
+    corpus_one.write_text('{"n": 0}\n', encoding="utf-8")
+    _oof_file(one_row, [0, 1], file_sha256(corpus_one))
+    with pytest.raises(EncoderFileError, match="another version"):
+        load_encoder_oof(one_row, 3, file_sha256(corpus), corpus)
+
+
 def test_the_shipped_out_of_fold_file_covers_the_shipped_corpus_articles():
     from stancelib.data import file_sha256, training_path
     from stancelib.train import ENCODER_OOF, documents, load_encoder_oof
 
     full = load_encoder_oof(
-        ENCODER_OOF, len(stancelib.data.validate_training()), file_sha256(training_path())
+        ENCODER_OOF,
+        len(stancelib.data.validate_training()),
+        file_sha256(training_path()),
+        training_path(),
     )
     rows = [i for idx in documents().values() for i in idx]
     assert not np.isnan(full[rows]).any()

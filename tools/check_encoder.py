@@ -88,7 +88,10 @@ def cross_validated(refit: bool = False) -> None:
     shift = prior_shift(classes, corpus, SHIPPED_PARAMS["none_prior"])
     try:
         log_encoder = load_encoder_oof(
-            ENCODER_OOF, len(texts), data.file_sha256(data.training_path())
+            ENCODER_OOF,
+            len(texts),
+            data.file_sha256(data.training_path()),
+            data.training_path(),
         )
     except ValueError as error:
         raise SystemExit(str(error)) from None
