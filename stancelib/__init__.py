@@ -50,12 +50,14 @@ _LAZY = {
     "StanceFeaturizer": ".features",
     "data": ".data",
 }
+#: Submodules that ``stancelib.<name>`` imports on first use, as the README writes them.
+_SUBMODULES = ("data", "evaluate", "agreement", "progress", "train")
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        module = importlib.import_module(_LAZY[name], __name__)
-        value = module if name == "data" else getattr(module, name)
+    if name in _LAZY or name in _SUBMODULES:
+        module = importlib.import_module(_LAZY.get(name, f".{name}"), __name__)
+        value = module if name in _SUBMODULES else getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

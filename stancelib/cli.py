@@ -131,6 +131,9 @@ def _documents(args: argparse.Namespace, stdin: TextIO) -> list[tuple[str | None
             return [(None, texts[0])]
         return [(str(path) if path is not None else "-", t) for path, t in zip(paths, texts)]
     documents: list[tuple[str | None, str]] = []
+    # Ids repeat from file to file (line numbers always do): with several files, the
+    # file's name goes in front of each id.
+    several = len(paths) > 1
     for path in paths:
         if path is None or str(path) == "-":
             found = read_documents(
@@ -141,7 +144,8 @@ def _documents(args: argparse.Namespace, stdin: TextIO) -> list[tuple[str | None
             )
         else:
             found = read_documents(path, text_field=args.text_field, id_field=args.id_field)
-        documents.extend(found)
+        name = "-" if path is None else str(path)
+        documents.extend((f"{name}:{i}" if several else i, text) for i, text in found)
     return documents
 
 
@@ -171,6 +175,9 @@ def _label(args: argparse.Namespace) -> int:
     from .persistence import ModelFileError
     from .progress import Progress, show_progress
 
+    if not args.jsonl and (args.text_field != "text" or args.id_field != "id"):
+        print("error: --text-field and --id-field need --jsonl", file=sys.stderr)
+        return 2
     if args.json and args.format not in (None, "json"):
         print(f"error: --json and --format {args.format} disagree", file=sys.stderr)
         return 2

@@ -189,7 +189,8 @@ def read_documents(
 
     The format a scraper or ``datasets.Dataset.to_json`` writes: each line an object
     with the document's text in `text_field` and, optionally, its name in `id_field`
-    (a string or an integer; without it, the line number). Other fields are ignored. The
+    (a string or an integer; without it, or null, the line number). Other fields are
+    ignored. The
     whole file is checked before anything is returned, so a bad line stops the job
     before any output, with the line named.
 
@@ -228,7 +229,9 @@ def read_documents(
             raise DataFileError(
                 path, f"field {text_field!r} should be str, got {type(text).__name__}", number
             )
-        name = row.get(id_field, number)
+        name = row.get(id_field)
+        if name is None:
+            name = number
         if not isinstance(name, str | int) or isinstance(name, bool):
             raise DataFileError(
                 path,

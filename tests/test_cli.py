@@ -111,3 +111,26 @@ def test_conflicting_formats_are_refused(two_files, capsys):
     assert cli.main(["label", "--json", "--format", "jsonl", str(two_files[0])]) == 2
     assert "--json and --format jsonl disagree" in capsys.readouterr().err
     assert cli.main(["label", "--format", "xml", str(two_files[0])]) == 2
+
+
+def test_several_jsonl_files_name_the_file_before_each_id(tmp_path, capsys):
+    paths = []
+    for name in ("x", "y"):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(json.dumps({"text": TEXTS["b"]}) + "\n", encoding="utf-8")
+        paths.append(str(path))
+    assert cli.main(["label", "--quiet", "--jsonl", "--format", "jsonl", *paths]) == 0
+    docs = [json.loads(line)["doc"] for line in capsys.readouterr().out.splitlines()]
+    assert docs == [f"{paths[0]}:1", f"{paths[1]}:1"]
+
+
+def test_jsonl_field_options_need_jsonl(two_files, capsys):
+    assert cli.main(["label", "--text-field", "body", str(two_files[0])]) == 2
+    assert "--text-field and --id-field need --jsonl" in capsys.readouterr().err
+
+
+def test_stancelib_names_its_submodules_without_an_import():
+    import stancelib
+
+    assert stancelib.progress.show_progress is progress.show_progress
+    assert callable(stancelib.evaluate.evaluate) and callable(stancelib.agreement.agreement)

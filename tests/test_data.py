@@ -224,13 +224,15 @@ def test_an_installed_wheel_ships_the_data_files(tmp_path):
 def test_read_documents_reads_texts_and_ids(tmp_path):
     path = tmp_path / "docs.jsonl"
     rows = [{"id": "a", "text": "One."}, {"id": 4, "text": "Two."}, {"text": "Three."}]
+    rows.append({"id": None, "text": "Four."})
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
-    assert data.read_documents(path) == [("a", "One."), ("4", "Two."), ("3", "Three.")]
-    assert data.read_documents(path, id_field="none") == [
-        ("1", "One."),
-        ("2", "Two."),
+    assert data.read_documents(path) == [
+        ("a", "One."),
+        ("4", "Two."),
         ("3", "Three."),
+        ("4", "Four."),
     ]
+    assert [i for i, _ in data.read_documents(path, id_field="none")] == ["1", "2", "3", "4"]
 
 
 @pytest.mark.parametrize(
