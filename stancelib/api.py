@@ -11,7 +11,7 @@ import numpy as np
 from .model import StanceModel
 from .persistence import DEFAULT_MODEL, ModelFileError, load_model_file, locate_encoder
 from .segment import split_sentences
-from .validation import check_text, check_texts
+from .validation import check_path, check_text, check_texts
 
 __all__ = ["label_text", "load_model", "predict", "predict_proba"]
 
@@ -65,10 +65,12 @@ def load_model(
     """
     if not isinstance(encoder, bool):
         raise TypeError(f"encoder must be True or False, got {encoder!r}")
-    shipped = path is None or Path(path).resolve() == DEFAULT_MODEL
+    if path is not None:
+        path = check_path(path)
+    shipped = path is None or path.resolve() == DEFAULT_MODEL
     if shipped and not trusted and encoder in _DEFAULT:
         return _DEFAULT[encoder]
-    file = DEFAULT_MODEL if shipped else Path(path)
+    file = DEFAULT_MODEL if shipped else path
     model = load_model_file(file, trusted=trusted)
     if encoder:
         model = _with_recorded_encoder(model, file)

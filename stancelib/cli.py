@@ -41,7 +41,7 @@ def _train(argv: list[str]) -> int:
     from .train import main as train_main
 
     try:
-        return train_main(argv)
+        return train_main(argv, prog=f"{_PROG} train")
     except SystemExit as exc:  # its argparse exits after --help or on a bad argument
         return exc.code if isinstance(exc.code, int) else 2
 
@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     label.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     label.add_argument(
+        "--trusted",
+        action="store_true",
+        help="load --model without checking its SHA-256 (only a file you made yourself)",
+    )
+    label.add_argument(
         "--encoder",
         action="store_true",
         help="blend in the model's fine-tuned transformer (slower, see the README)",
@@ -113,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _read_input(path: Path | None, stdin: TextIO) -> str:
     if path is None or str(path) == "-":
-        return stdin.read()
+        return stdin.read().removeprefix("\ufeff")  # a BOM is not text; see read_article
     from .data import read_article
 
     return read_article(path)
@@ -186,7 +191,7 @@ def _label(args: argparse.Namespace) -> int:
         show_progress()
     try:
         documents = _documents(args, sys.stdin)
-        model = load_model(args.model, encoder=args.encoder)
+        model = load_model(args.model, encoder=args.encoder, trusted=args.trusted)
     except (DataFileError, ModelFileError, OSError, UnicodeDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .labels import LABELS
+from .validation import check_path
 
 if TYPE_CHECKING:
     import datasets
@@ -137,7 +138,8 @@ def _read_text(path: Path) -> str:
         raise DataFileError(path, "not a regular file")
     raw = path.read_bytes()
     try:
-        return raw.decode("utf-8")
+        # A byte-order mark is an encoding marker, not text: offsets count from after it.
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataFileError(path, f"not valid UTF-8 ({exc.reason})", line) from None
@@ -145,6 +147,9 @@ def _read_text(path: Path) -> str:
 
 def read_article(path: str | Path | None = None) -> str:
     """Read an article as text, exactly as stored (no newline translation).
+
+    A leading UTF-8 byte-order mark, which some editors on Windows write, is dropped: it
+    is not part of the text, and sentence offsets count from the first character after it.
 
     Parameters
     ----------
@@ -155,13 +160,13 @@ def read_article(path: str | Path | None = None) -> str:
     -------
     str
     """
-    return _read_text(Path(path) if path is not None else article_path())
+    return _read_text(check_path(path) if path is not None else article_path())
 
 
 def _json_lines(path: Path, text: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """Each non-blank line of a JSON Lines file as ``(line number, object)``; `text`, when
     given, is the file's content already read (standard input, say)."""
-    text = _read_text(path) if text is None else text
+    text = _read_text(path) if text is None else text.removeprefix("\ufeff")
     if not text.strip():
         raise DataFileError(path, "file is empty")
     # Split on "\n" only: str.splitlines() also breaks at U+2028, U+0085 ..., which JSON
@@ -219,7 +224,7 @@ def read_documents(
     >>> read_documents("in.jsonl", content='{"id": "a", "text": "No troops."}\\n')
     [('a', 'No troops.')]
     """
-    path = Path(path)
+    path = check_path(path)
     documents = []
     for number, row in _json_lines(path, content):
         if text_field not in row:
@@ -500,7 +505,7 @@ QUOTED_IN_BRIEFS = frozenset(
     "dev06 dev25 dev32 dev36 dev37 dev39 devA01 devA03 devB01 devC03".split()
 )
 
-_SCRAPED = re.compile(r"dev[A-Z]")
+_DEV_NAME = re.compile(r"dev([A-Z])?\d+")
 
 
 def dev_style(doc: str) -> str:
@@ -511,12 +516,22 @@ def dev_style(doc: str) -> str:
     quotes and fragments included, and cut by :func:`stancelib.split_sentences`
     (``devA01``, ``devB01``, ...: a capital letter after ``dev``).
 
+    Raises
+    ------
+    ValueError
+        `doc` is not named like a development article.
+
     Examples
     --------
     >>> dev_style("dev07"), dev_style("devC03")
     ('clean', 'scraped')
     """
-    return "scraped" if _SCRAPED.match(doc) else "clean"
+    match = _DEV_NAME.fullmatch(doc) if isinstance(doc, str) else None
+    if match is None:
+        raise ValueError(
+            f"not the name of a development article: {doc!r} (expected dev07 or devC03 style)"
+        )
+    return "scraped" if match.group(1) else "clean"
 
 
 def _features(kind: str) -> datasets.Features:

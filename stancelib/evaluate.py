@@ -119,13 +119,15 @@ def _file_info(path: Path) -> dict[str, Any]:
     return {"path": _display_path(path), "sha256": data.file_sha256(path)}
 
 
-def _resolve_model(model: Any, encoder: bool = False) -> tuple[Any, Path | None]:
+def _resolve_model(
+    model: Any, encoder: bool = False, trusted: bool = False
+) -> tuple[Any, Path | None]:
     """The model object and its file (None for a model passed in memory)."""
     if model is None or isinstance(model, str | Path):
         from .api import load_model
 
         path = DEFAULT_MODEL if model is None else Path(model)
-        return load_model(path, encoder=encoder), path
+        return load_model(path, encoder=encoder, trusted=trusted), path
     if encoder:
         raise ValueError("encoder=True needs a model file (or None for the shipped model)")
     if not hasattr(model, "predict_proba") or not hasattr(model, "classes_"):
@@ -259,6 +261,7 @@ def evaluate(
     dev: bool | str | Path = False,
     context: bool = True,
     encoder: bool = False,
+    trusted: bool = False,
 ) -> dict[str, Any]:
     """Score a stance model on a gold article, with baselines, intervals and actors.
 
@@ -292,6 +295,9 @@ def evaluate(
         Score the model with its fine-tuned encoder blended in
         (``stancelib.load_model(encoder=True)``); its n-gram half is scored beside it
         (``model["ngrams_only"]``).
+    trusted : bool, default=False
+        Load a model file without checking its SHA-256, as
+        ``stancelib.load_model(path, trusted=True)``: only for a file you made yourself.
 
     Returns
     -------
@@ -310,7 +316,7 @@ def evaluate(
     gold_file = Path(gold) if gold is not None else data.gold_path()
     article_file = Path(article) if article is not None else data.article_path()
     rows = _read_gold(gold_file, article_file)
-    estimator, model_file = _resolve_model(model, encoder)
+    estimator, model_file = _resolve_model(model, encoder, trusted)
     texts = [r["text"] for r in rows]
     y_true = [r["stance"] for r in rows]
 
@@ -730,6 +736,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     )
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     parser.add_argument(
+        "--trusted",
+        action="store_true",
+        help="load --model without checking its SHA-256 (only a file you made yourself)",
+    )
+    parser.add_argument(
         "--gold", type=Path, help="gold JSONL (default: fixtures/article_gold.jsonl)"
     )
     parser.add_argument(
@@ -817,6 +828,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m stancelib.
             dev=args.dev,
             context=not args.no_context,
             encoder=args.encoder,
+            trusted=args.trusted,
         )
         params = _estimator_params(report["metadata"]["model"])
         if args.cv:

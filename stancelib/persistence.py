@@ -21,6 +21,7 @@ from typing import Any
 
 from .data import file_sha256
 from .model import StanceModel
+from .validation import check_path
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -106,7 +107,11 @@ def save_model(
         raise TypeError(
             f"model must be a StanceModel or a fitted StanceClassifier, got {type(model).__name__}"
         )
-    path = Path(path)
+    path = check_path(path)
+    if path.is_dir():
+        raise ModelFileError(
+            f"{path}: is a directory; give the model file's path, e.g. {path / 'model.joblib'}"
+        )
     if getattr(model, "encoder", None) is not None:
         place_encoder(model.encoder, path.parent)
     meta = {**model.metadata, **(metadata or {}), "versions": versions()}
@@ -177,7 +182,8 @@ def read_metadata(path: str | Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ModelFileError(
             f"{path}: no metadata file {side} with the model's SHA-256; refusing to load "
-            "a model of unknown origin (pass trusted=True for a file you made yourself)"
+            "a model of unknown origin (for a file you made yourself, pass trusted=True, or "
+            "--trusted on the command line)"
         ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelFileError(f"{side}: malformed metadata ({exc})") from None
@@ -190,7 +196,9 @@ def load_model_file(path: str | Path | None = None, *, trusted: bool = False) ->
     """Load a model file after checking its SHA-256; see :func:`stancelib.load_model`."""
     import joblib
 
-    path = Path(path) if path is not None else DEFAULT_MODEL
+    path = check_path(path) if path is not None else DEFAULT_MODEL
+    if path.is_dir():
+        raise ModelFileError(f"{path}: is a directory, not a model file")
     if not path.is_file():
         raise ModelFileError(f"{path}: model file not found")
     meta: dict[str, Any] = {}

@@ -448,10 +448,10 @@ def train(
     return estimator, metadata
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m stancelib.train") -> int:
     """Command line entry point; returns the exit code."""
     parser = argparse.ArgumentParser(
-        prog="python -m stancelib.train",
+        prog=prog,
         description="Rebuild the default stance model from the training corpus.",
     )
     parser.add_argument("--data", type=Path, help="training JSONL (default: fixtures/train.jsonl)")

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Set
+from pathlib import Path
 from typing import Any
 
-__all__ = ["check_text", "check_texts"]
+__all__ = ["check_path", "check_text", "check_texts"]
+
+
+def check_path(path: Any, name: str = "path") -> Path:
+    """Return `path` as a ``Path`` if it is a non-empty ``str`` or ``os.PathLike``.
+
+    ``Path(123)`` fails with a message about ``os.PathLike`` objects, and ``Path("")`` is
+    the current directory, which would then be reported as a missing file: both are
+    refused here with a message that names the argument.
+    """
+    if isinstance(path, bytes | bytearray):
+        raise TypeError(f"{name} must be a str or a Path, got bytes; decode it first")
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"{name} must be a str or a Path, got {type(path).__name__}")
+    if isinstance(path, str) and not path.strip():
+        raise ValueError(f"{name} is an empty string: give a file's path")
+    return Path(path)
 
 
 def check_text(text: Any, name: str = "text") -> str:

@@ -134,3 +134,43 @@ def test_stancelib_names_its_submodules_without_an_import():
 
     assert stancelib.progress.show_progress is progress.show_progress
     assert callable(stancelib.evaluate.evaluate) and callable(stancelib.agreement.agreement)
+
+
+def test_a_byte_order_mark_does_not_reach_the_first_sentence(tmp_path, monkeypatch, capsys):
+    import io
+
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeff".encode() + TEXTS["a"].encode())
+    assert cli.main(["label", "--quiet", "--format", "json", str(path)]) == 0
+    from_file = json.loads(capsys.readouterr().out)
+    assert from_file == stancelib.label_text(TEXTS["a"])
+    monkeypatch.setattr("sys.stdin", io.StringIO("\ufeff" + TEXTS["a"]))
+    assert cli.main(["label", "--quiet", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == from_file
+
+
+def test_trusted_loads_a_model_without_its_sidecar(two_files, tmp_path, capsys):
+    import shutil
+
+    from stancelib.persistence import DEFAULT_MODEL
+
+    copy = tmp_path / "mine.joblib"
+    shutil.copyfile(DEFAULT_MODEL, copy)
+    args = ["label", "--quiet", "--model", str(copy), str(two_files[0])]
+    assert cli.main(args) == 2
+    assert "--trusted on the command line" in capsys.readouterr().err
+    assert cli.main([*args, "--trusted"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].startswith("start\t") and len(rows) == 1 + len(_expected("a", TEXTS["a"]))
+    report = tmp_path / "report.json"
+    evaluate = ["evaluate", "--quiet", "--no-baselines", "--resamples", "1", "--model", str(copy)]
+    assert cli.main([*evaluate, "--json", str(report)]) == 2
+    assert "--trusted" in capsys.readouterr().err and not report.exists()
+    assert cli.main([*evaluate, "--trusted", "--json", str(report)]) == 0
+    assert json.loads(report.read_text(encoding="utf-8"))["model"]["macro_f1"] > 0
+
+
+def test_each_subcommand_names_itself_in_its_usage(capsys):
+    for command in ("train", "evaluate", "label"):
+        assert cli.main([command, "--help"]) == 0
+        assert capsys.readouterr().out.startswith(f"usage: stancelib {command} ")

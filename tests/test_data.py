@@ -254,6 +254,33 @@ def test_read_documents_names_the_bad_line(tmp_path, content, message):
         data.read_documents(path)
 
 
+def test_a_byte_order_mark_is_not_part_of_the_text(tmp_path):
+    bom = "\ufeff".encode()
+    path = tmp_path / "docs.jsonl"
+    path.write_bytes(bom + b'{"id": "a", "text": "No troops."}\n')
+    assert data.read_documents(path) == [("a", "No troops.")]
+    assert data.read_documents("x.jsonl", content="\ufeff" + '{"text": "Two."}') == [("1", "Two.")]
+    article = tmp_path / "article.txt"
+    article.write_bytes(bom + b"Kyiv, 2 May. Troops.")
+    assert data.read_article(article) == "Kyiv, 2 May. Troops."
+
+
+@pytest.mark.parametrize("path", [None, 3.5, ["docs.jsonl"]])
+def test_read_documents_and_read_article_refuse_a_path_of_the_wrong_kind(path):
+    with pytest.raises(TypeError, match="path must be a str or a Path, got "):
+        data.read_documents(path)
+    if path is not None:  # read_article(None) is the seed article
+        with pytest.raises(TypeError, match="path must be a str or a Path, got "):
+            data.read_article(path)
+
+
+def test_dev_style_refuses_a_name_that_is_not_a_development_article():
+    assert [data.dev_style(d) for d in ("dev07", "devC03")] == ["clean", "scraped"]
+    for name in ("zzz", "dev", "devc03", "dev07x", "trA01", 7):
+        with pytest.raises(ValueError, match="not the name of a development article"):
+            data.dev_style(name)
+
+
 def test_read_documents_refuses_missing_and_non_utf8_files(tmp_path):
     with pytest.raises(data.DataFileError, match="file not found"):
         data.read_documents(tmp_path / "missing.jsonl")

@@ -244,3 +244,27 @@ def test_killed_process_leaves_the_existing_model_intact(saved, model):
     assert list(load_model(saved).predict(PROBE)) == list(model.predict(PROBE))
     leftovers = [p.name for p in saved.parent.iterdir() if p.name.endswith(".tmp")]
     assert all(name.startswith(".model.joblib.") for name in leftovers)  # hidden, not the model
+
+
+@pytest.mark.parametrize(
+    ("path", "error", "message"),
+    [
+        (123, TypeError, "path must be a str or a Path, got int"),
+        (b"model.joblib", TypeError, "got bytes"),
+        ("", ValueError, "path is an empty string"),
+        ("  ", ValueError, "path is an empty string"),
+    ],
+)
+def test_a_path_of_the_wrong_kind_is_refused_by_name(model, path, error, message):
+    with pytest.raises(error, match=message):
+        load_model(path)
+    with pytest.raises(error, match=message):
+        save_model(model, path)
+
+
+def test_a_directory_is_not_a_model_file(model, tmp_path):
+    with pytest.raises(ModelFileError, match="is a directory, not a model file"):
+        load_model(tmp_path)
+    with pytest.raises(ModelFileError, match=r"is a directory; give the model file's path"):
+        save_model(model, tmp_path)
+    assert list(tmp_path.iterdir()) == []
