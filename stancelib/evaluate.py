@@ -34,7 +34,7 @@ writes as is. Its shape::
      "actor_accuracy": float or null,
      "dev": {"path", "sha256", "n_sentences", "n_docs",
              "systems": {NAME: {"macro_f1", "f_avg", "accuracy", "kappa", "per_class"}},
-             "by_style": {"clean" | "scraped": {"n_sentences", "n_docs",
+             "by_style": {"clean" | "scraped" | "other": {"n_sentences", "n_docs",
                                                 "systems": {NAME: {"macro_f1", "f_avg"}}}},
              "unquoted": {"n_sentences", "n_docs", "systems": {...}} (the articles outside
                          data.QUOTED_IN_BRIEFS)}
@@ -512,7 +512,7 @@ def _dev_scores(
             },
         }
 
-    styles = [data.dev_style(r["doc"]) for r in rows]
+    styles = [_style(r["doc"]) for r in rows]
     by_style = {
         style: group([i for i, s in enumerate(styles) if s == style])
         for style in sorted(set(styles))
@@ -526,6 +526,14 @@ def _dev_scores(
         "by_style": by_style,
         "unquoted": group(unquoted),
     }
+
+
+def _style(doc: str) -> str:
+    # A user's own development file need not name its articles as ours are named.
+    try:
+        return data.dev_style(doc)
+    except ValueError:
+        return "other"
 
 
 def cross_validation(

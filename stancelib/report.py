@@ -250,7 +250,9 @@ def format_report(report: dict[str, Any]) -> str:
                 "",
                 "  by how the articles were written (macro-F1; clean: edited prose; scraped: "
                 "as a scraper leaves a page; unquoted: the articles no corpus writer's brief "
-                "quoted from, data.QUOTED_IN_BRIEFS)",
+                "quoted from, data.QUOTED_IN_BRIEFS"
+                + ("; other: not named dev07 or devC03 style" if "other" in styles else "")
+                + ")",
                 _table(
                     ["system"]
                     + [
